@@ -2,17 +2,37 @@
 
 Each sentence is tagged ``demand``, ``finding``, ``statistic``, ``case_study``
 or ``other``. The package ships the labelled sentences of five statements
-answering the 2023 Baroness Casey Review of the Metropolitan Police.
+answering the 2023 Baroness Casey Review of the Metropolitan Police and a
+classifier trained on them.
 
-Heavy dependencies (scikit-learn, nltk) are imported only when first needed,
-so ``import casey_nlp`` stays fast.
+>>> import casey_nlp
+>>> [s.label for s in casey_nlp.classify("The Met must change. ENDS")]
+['demand', 'other']
+
+scikit-learn is imported only when a model is first needed, so
+``import casey_nlp`` stays fast.
 """
+
+from importlib import import_module
 
 from ._data import DataError, load_dataset, load_statements
 from ._labels import LABEL_DEFINITIONS, LABELS
 from ._segment import Sentence, split_sentences
 
 __version__ = "0.1.0"
+
+# Public names that need scikit-learn, resolved on first access (PEP 562).
+_LAZY = {
+    "SentenceClassifier": "._model",
+    "train": "._model",
+    "TaggedSentence": "._classify",
+    "classify": "._classify",
+    "classify_sentences": "._classify",
+    "load_model": "._persist",
+    "ModelError": "._persist",
+    "evaluate": "._evaluate",
+    "EvaluationReport": "._evaluate",
+}
 
 __all__ = [
     "LABELS",
@@ -22,4 +42,17 @@ __all__ = [
     "load_dataset",
     "load_statements",
     "split_sentences",
+    *_LAZY,
 ]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'casey_nlp' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

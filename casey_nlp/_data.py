@@ -12,6 +12,7 @@ from ._resources import data_dir
 __all__ = ["DataError", "load_dataset", "load_statements"]
 
 DATASET_FILE = "sentences.csv"
+SEED_FILE = "seed_examples.csv"
 MANIFEST_FILE = "manifest.csv"
 DATASET_COLUMNS = ("id", "doc_id", "position", "start", "end", "text", "label", "note")
 MANIFEST_COLUMNS = ("doc_id", "file", "organisation", "title", "date", "kind", "sha256")
@@ -106,6 +107,23 @@ def _parse_dataset(path: Path, statements: dict[str, str]) -> list[dict]:
     return rows
 
 
+_SEED_CACHE: list = []
+
+
+def seed_examples() -> tuple[list[str], list[str]]:
+    """The seed sentences written from the guideline: ``(texts, labels)``, read once."""
+    if not _SEED_CACHE:
+        path = data_dir() / SEED_FILE
+        rows = []
+        for line, row in _read_csv(path, ("text", "label")):
+            if row["label"] not in LABELS:
+                raise DataError(f"{path}, line {line}: unknown label {row['label']!r}; use one of {', '.join(LABELS)}")
+            rows.append((row["text"], row["label"]))
+        _SEED_CACHE.append(([t for t, _ in rows], [l for _, l in rows]))
+    texts, labels = _SEED_CACHE[0]
+    return list(texts), list(labels)
+
+
 def load_dataset(*, return_X_y: bool = False, as_frame: bool = False):
     """Load the labelled sentences of the five Casey Review statements.
 
@@ -184,3 +202,187 @@ def load_dataset(*, return_X_y: bool = False, as_frame: bool = False):
         frame=frame,
         DESCR=(folder / "README.md").read_text(encoding="utf-8"),
     )
+
+
+# --- Users' own labelled data -------------------------------------------------
+
+USER_COLUMNS = ("text", "label")
+
+
+class LabelledRow(tuple):
+    """``(text, label, group, source)``: one training example and where it came from."""
+
+    __slots__ = ()
+
+    def __new__(cls, text, label, group, source):
+        return super().__new__(cls, (text, label, group, source))
+
+    text = property(lambda self: self[0])
+    label = property(lambda self: self[1])
+    group = property(lambda self: self[2])
+    source = property(lambda self: self[3])
+
+
+def _decode(path: Path) -> str:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")  # tolerates a UTF-8 byte-order mark
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise DataError(
+            f"{path}, line {line}: bytes that are not UTF-8 (at byte {error.start}); "
+            "re-save the file as UTF-8"
+        ) from None
+
+
+def _user_records(path: Path, text: str):
+    """Yield ``(line, record)`` from a CSV or JSONL file of labelled sentences."""
+    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+        import json
+
+        for line, content in enumerate(text.splitlines(), start=1):
+            if not content.strip():
+                continue
+            try:
+                record = json.loads(content)
+            except json.JSONDecodeError as error:
+                raise DataError(f"{path}, line {line}: not valid JSON ({error.msg})") from None
+            if not isinstance(record, dict):
+                raise DataError(f"{path}, line {line}: expected a JSON object with 'text' and 'label'")
+            missing = [c for c in USER_COLUMNS if c not in record]
+            if missing:
+                raise DataError(f"{path}, line {line}: missing field(s) {', '.join(missing)}")
+            yield line, record
+        return
+    import io
+
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    fields = [f.strip() for f in (reader.fieldnames or ())]
+    reader.fieldnames = fields
+    missing = [c for c in USER_COLUMNS if c not in fields]
+    if missing:
+        raise DataError(
+            f"{path}, line 1: missing column(s) {', '.join(missing)}; "
+            "the header needs text,label (and optionally doc_id)"
+        )
+    for record in reader:
+        if None in record:
+            raise DataError(
+                f"{path}, line {reader.line_num}: more fields than the header; "
+                'put text that contains commas in double quotes'
+            )
+        yield reader.line_num, record
+
+
+def read_labelled(path) -> list[LabelledRow]:
+    """Read and validate a CSV or JSONL file of labelled sentences.
+
+    CSV needs columns ``text`` and ``label`` (``doc_id`` optional); JSONL needs
+    one object per line with the same keys. A UTF-8 byte-order mark and CRLF
+    line ends are fine. Rows without ``doc_id`` form one group named after the
+    file, for leave-one-document-out evaluation.
+
+    Raises
+    ------
+    DataError
+        Naming the file and line: not UTF-8, missing column, empty text,
+        unknown label (listing the valid ones), invalid JSON.
+    """
+    path = Path(path)
+    try:
+        text = _decode(path)
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise DataError(f"{path}: is a directory; pass a CSV or JSONL file") from None
+    rows = []
+    for line, record in _user_records(path, text):
+        where = f"{path}, line {line}"
+        sentence = record.get("text")
+        label = record.get("label")
+        if not isinstance(sentence, str) or not sentence.strip():
+            raise DataError(f"{where}: empty text; every row needs a sentence")
+        label = label.strip() if isinstance(label, str) else label
+        if label not in LABELS:
+            raise DataError(
+                f"{where}: unknown label {label!r}; use one of {', '.join(LABELS)}"
+            )
+        doc_id = record.get("doc_id")
+        group = str(doc_id).strip() if doc_id not in (None, "") else f"user:{path.name}"
+        rows.append(LabelledRow(sentence.strip(), label, group, f"{path}, line {line}"))
+    if not rows:
+        raise DataError(f"{path}: no labelled rows; add lines of text,label")
+    return rows
+
+
+def bundled_rows() -> list[LabelledRow]:
+    """The bundled dataset as training rows, grouped by statement."""
+    bunch = load_dataset()
+    return [
+        LabelledRow(text, label, doc_id, f"bundled dataset, {sid}")
+        for text, label, doc_id, sid in zip(bunch.data, bunch.target, bunch.doc_ids, bunch.ids)
+    ]
+
+
+def training_rows(extra=None, *, include_bundled=True) -> list[LabelledRow]:
+    """Combine the bundled data with users' files or rows, refusing conflicts.
+
+    ``extra`` is a path, a list of paths, or a list of ``(text, label)`` /
+    ``(text, label, doc_id)`` tuples. The same sentence with two different
+    labels anywhere in the combined data is refused, listing every conflict:
+    fix the labels, or pass ``include_bundled=False`` to replace the bundled
+    data instead of adding to it.
+    """
+    rows = bundled_rows() if include_bundled else []
+    if extra is not None:
+        if isinstance(extra, (str, Path)):
+            extra = [extra]
+        for item in extra:
+            if isinstance(item, (str, Path)):
+                rows.extend(read_labelled(item))
+            else:
+                rows.append(_row_from_tuple(item, len(rows)))
+    if not rows:
+        raise DataError("no training data: include the bundled data or pass extra rows")
+    _refuse_conflicts(rows)
+    return rows
+
+
+def _row_from_tuple(item, index) -> LabelledRow:
+    text, label, *rest = item
+    where = f"extra row {index}"
+    if not isinstance(text, str) or not text.strip():
+        raise DataError(f"{where}: empty text")
+    if label not in LABELS:
+        raise DataError(f"{where}: unknown label {label!r}; use one of {', '.join(LABELS)}")
+    group = str(rest[0]) if rest and rest[0] not in (None, "") else "user:rows"
+    return LabelledRow(text.strip(), label, group, where)
+
+
+def _refuse_conflicts(rows) -> None:
+    first_seen: dict[str, LabelledRow] = {}
+    conflicts = []
+    for row in rows:
+        key = " ".join(row.text.split())
+        seen = first_seen.setdefault(key, row)
+        if seen.label != row.label:
+            conflicts.append(
+                f"{row.source}: {row.text[:60]!r} is labelled {row.label!r} "
+                f"but {seen.label!r} at {seen.source}"
+            )
+    if conflicts:
+        raise DataError(
+            f"{len(conflicts)} conflicting label(s); fix them, or drop the bundled data "
+            "with include_bundled=False / --no-bundled:\n  " + "\n  ".join(conflicts)
+        )
+
+
+def training_data_hash(rows, seeds: bool) -> str:
+    """A SHA-256 of what a model is trained on: the rows (text, label, group), and the seeds if used."""
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update("\x1f".join(row[:3]).encode("utf-8") + b"\x1e")
+    if seeds:
+        for text, label in zip(*seed_examples()):
+            digest.update(f"seed\x1f{text}\x1f{label}".encode("utf-8") + b"\x1e")
+    return digest.hexdigest()

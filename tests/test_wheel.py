@@ -60,3 +60,15 @@ def test_wheel_console_script_runs(installed_python):
         [script, "dataset"], cwd=work, check=True, capture_output=True, text=True
     ).stdout
     assert "labelled sentences from 5 statements" in out
+
+
+def test_wheel_ships_the_trained_model_and_uses_it_without_rebuilding(installed_python):
+    python, work = installed_python
+    out = run_outside_repo(
+        python, work,
+        "import warnings; warnings.simplefilter('error', RuntimeWarning)\n"
+        "import casey_nlp\n"
+        "m = casey_nlp.load_model()\n"
+        "print('rebuilt' in m.metadata_, casey_nlp.classify_sentences(['The Met must change.'])[0])",
+    )
+    assert out.split() == ["False", "demand"]

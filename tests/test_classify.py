@@ -1,0 +1,102 @@
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import casey_nlp
+from casey_nlp import LABELS, classify, classify_sentences, load_model, split_sentences
+
+
+def test_classify_returns_tagged_sentences_with_exact_offsets():
+    text = "Charity responds\n\n\u201cThe Home Office must act now. 42% of survivors were ignored.\u201d\nENDS"
+    tagged = classify(text)
+    assert [t.text for t in tagged] == [s.text for s in split_sentences(text)]
+    for t in tagged:
+        assert text[t.start : t.end] == t.text
+        assert set(t.scores) == set(LABELS)
+        assert sum(t.scores.values()) == pytest.approx(1.0)
+        assert t.label == max(t.scores, key=t.scores.get)
+        assert t.confidence == t.scores[t.label]
+
+
+def test_clear_cases_get_their_labels():
+    tagged = classify(
+        "The Home Secretary must order an independent inquiry.\n"
+        "Only 3% of reported rapes led to a charge in 2023.\n"
+        "One woman told us she waited two years for a detective to call her back.\n"
+        "ENDS"
+    )
+    assert [t.label for t in tagged] == ["demand", "statistic", "case_study", "other"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\r\n\t"])
+def test_empty_and_whitespace_give_no_sentences(text):
+    assert classify(text) == []
+
+
+@pytest.mark.parametrize("bad", [None, b"bytes", 3, ["a list"]])
+def test_non_string_document_is_a_type_error_saying_what_was_expected(bad):
+    with pytest.raises(TypeError, match="expects the document as a str"):
+        classify(bad)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=300))
+def test_arbitrary_unicode_never_crashes(text):
+    tagged = classify(text)
+    for t in tagged:
+        assert text[t.start : t.end] == t.text and t.label in LABELS
+
+
+def test_classify_sentences_matches_classify_and_returns_scores():
+    sentences = ["Police should publish vetting data.", "ENDS", "The force has failed women."]
+    labels, scores = classify_sentences(sentences, return_scores=True)
+    assert labels == classify_sentences(sentences)
+    assert scores.shape == (3, len(LABELS))
+    assert labels == [classify(s)[0].label for s in sentences]
+    assert classify_sentences([]) == []
+    assert classify_sentences([], return_scores=True)[1].shape == (0, len(LABELS))
+
+
+def test_classify_sentences_rejects_a_bare_string():
+    with pytest.raises(TypeError, match="not a single str"):
+        classify_sentences("The Met must change.")
+
+
+def test_default_model_is_loaded_once_per_process():
+    assert load_model() is load_model() is load_model("default")
+
+
+def test_a_large_text_is_processed_in_time_linear_in_its_size():
+    paragraph = (
+        "The Met must change now. Only 7% of cases were charged. "
+        "The review found a culture of denial. One woman told us she was ignored.\n\n"
+    )
+    small, large = paragraph * 250, paragraph * 2500
+
+    def seconds(text):
+        start = time.perf_counter()
+        classify(text)
+        return time.perf_counter() - start
+
+    seconds(small)  # warm up caches
+    ratio = seconds(large) / seconds(small)
+    # 10x the text should cost about 10x the time; a quadratic step would cost ~100x.
+    assert ratio < 25, ratio
+
+
+def test_ten_megabytes_of_text_is_tagged():
+    paragraph = "Officers must be vetted again. 40% of staff reported bullying.\n\n"
+    text = paragraph * (10_000_000 // len(paragraph))
+    tagged = classify(text)
+    assert len(tagged) == 2 * (10_000_000 // len(paragraph))
+    assert tagged[-1].end == len(text.rstrip())
+
+
+def test_public_api_names_resolve_lazily():
+    for name in ("SentenceClassifier", "train", "classify", "evaluate", "load_model", "ModelError"):
+        assert getattr(casey_nlp, name) is not None
+    with pytest.raises(AttributeError):
+        casey_nlp.no_such_name

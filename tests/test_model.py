@@ -1,0 +1,100 @@
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, GroupKFold, LeaveOneGroupOut, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from casey_nlp import LABELS, SentenceClassifier, load_dataset, train
+from casey_nlp._data import seed_examples
+
+
+@pytest.fixture(scope="module")
+def data():
+    bunch = load_dataset()
+    return bunch.data, np.asarray(bunch.target, dtype=object), np.asarray(bunch.doc_ids)
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    X, y, _ = data
+    return SentenceClassifier().fit(X, y)
+
+
+def test_init_only_stores_parameters_and_fit_returns_self(data):
+    X, y, _ = data
+    model = SentenceClassifier(C=0.5, cue_weight=0.2)
+    assert model.get_params()["C"] == 0.5
+    assert not hasattr(model, "classes_")
+    assert model.fit(X, y) is model
+
+
+def test_classes_and_proba_shape(fitted, data):
+    X, _, _ = data
+    assert sorted(fitted.classes_) == sorted(LABELS)
+    proba = fitted.predict_proba(X[:7])
+    assert proba.shape == (7, 5)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert list(fitted.predict(X[:7])) == list(fitted.classes_[proba.argmax(axis=1)])
+
+
+def test_works_under_clone_pipeline_cross_val_and_grid_search(data):
+    X, y, groups = data
+    cloned = clone(SentenceClassifier(C=0.7))
+    assert cloned.get_params()["C"] == 0.7 and not hasattr(cloned, "pipeline_")
+    strip = FunctionTransformer(lambda texts: [t.strip() for t in texts])
+    pipeline = make_pipeline(strip, SentenceClassifier()).fit(X, y)
+    assert pipeline.predict(["The Met must change."])[0] == "demand"
+    scores = cross_val_score(
+        SentenceClassifier(), np.asarray(X, dtype=object), y, groups=groups,
+        cv=LeaveOneGroupOut(), scoring="f1_macro",
+    )
+    assert scores.shape == (5,)
+    search = GridSearchCV(SentenceClassifier(), {"C": [0.3, 1.0]}, cv=GroupKFold(n_splits=5), scoring="f1_macro")
+    search.fit(np.asarray(X, dtype=object), y, groups=groups)
+    assert search.best_params_["C"] in (0.3, 1.0)
+
+
+def test_seed_examples_teach_labels_absent_from_the_training_data():
+    X = ["The force must act.", "The force has failed.", "ENDS", "Police should listen."]
+    y = ["demand", "finding", "other", "demand"]
+    with_seeds = SentenceClassifier().fit(X, y)
+    without = SentenceClassifier(seed_examples=False).fit(X, y)
+    assert "case_study" in with_seeds.classes_ and "statistic" in with_seeds.classes_
+    assert "case_study" not in without.classes_
+    assert len(seed_examples()[0]) >= 5 * len(LABELS)
+
+
+def test_training_is_deterministic(data):
+    X, y, _ = data
+    a = SentenceClassifier().fit(X, y).predict_proba(X)
+    b = SentenceClassifier().fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_bad_inputs_raise_clear_errors(fitted):
+    with pytest.raises(TypeError, match="not a single str"):
+        fitted.predict("The Met must change.")
+    with pytest.raises(TypeError, match=r"X\[1\] is int; expected a str"):
+        fitted.predict(["fine", 3])
+    with pytest.raises(ValueError, match="2 sentences but y has 1"):
+        SentenceClassifier().fit(["a", "b"], ["demand"])
+    with pytest.raises(ValueError, match="at least one"):
+        SentenceClassifier(use_words=False, use_cues=False).fit(["a", "b"], ["demand", "other"])
+
+
+def test_feature_ablations_fit(data):
+    X, y, _ = data
+    assert SentenceClassifier(use_words=False).fit(X, y).predict(["The Met must act."]).shape == (1,)
+    assert SentenceClassifier(use_cues=False).fit(X, y).predict(["The Met must act."]).shape == (1,)
+
+
+def test_train_adds_rows_and_records_a_data_hash():
+    model = train([("Ministers must fund refuges now.", "demand", "mine")])
+    bundled = train()
+    assert model.n_training_rows_ == bundled.n_training_rows_ + 1
+    assert model.training_data_sha256_ != bundled.training_data_sha256_
+    only_mine = train(
+        [("Ministers must fund refuges.", "demand"), ("ENDS", "other")], include_bundled=False
+    )
+    assert only_mine.n_training_rows_ == 2
