@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ._model import as_texts
+from ._model import as_sentences
 from ._persist import load_model
 from ._segment import split_sentences
 
@@ -80,7 +80,7 @@ def classify(text: str, *, model=None) -> list[TaggedSentence]:
     if not sentences:
         return []
     model = _model(model)
-    probabilities = model.predict_proba([s.text for s in sentences])
+    probabilities = model.predict_proba(sentences)
     return _tagged(sentences, probabilities, model.classes_)
 
 
@@ -117,7 +117,7 @@ def classify_sentences(sentences, *, model=None, return_scores=False):
     >>> casey_nlp.classify_sentences(["Police should publish vetting data.", "ENDS"])
     ['demand', 'other']
     """
-    texts = as_texts(sentences, "sentences")
+    texts = as_sentences(sentences, "sentences")
     model = _model(model)
     if not texts:
         labels, probabilities = [], None

@@ -157,8 +157,10 @@ def _cmd_evaluate(args) -> int:
     from ._evaluate import evaluate
 
     report = evaluate(extra=args.add, include_bundled=not args.no_bundled)
-    if args.json:
+    if args.format == "json":
         print(json.dumps(report.to_dict(), indent=2))
+    elif args.format == "markdown":
+        print(report.to_markdown())
     else:
         print(report)
     return 0
@@ -202,7 +204,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--add", nargs="+", metavar="FILE", help="also use these labelled files")
     evaluate.add_argument("--no-bundled", action="store_true", help="evaluate on your files only")
-    evaluate.add_argument("--json", action="store_true", help="print every figure as JSON")
+    evaluate.add_argument("--format", choices=("table", "json", "markdown"), default="table",
+                          help="a readable report (default), every figure as JSON, or Markdown tables")
     evaluate.set_defaults(run=_cmd_evaluate)
 
     dataset = commands.add_parser(

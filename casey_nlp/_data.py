@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from pathlib import Path
+from typing import NamedTuple
 
 from ._labels import LABELS
 from ._resources import data_dir
@@ -110,18 +111,26 @@ def _parse_dataset(path: Path, statements: dict[str, str]) -> list[dict]:
 _SEED_CACHE: list = []
 
 
-def seed_examples() -> tuple[list[str], list[str]]:
-    """The seed sentences written from the guideline: ``(texts, labels)``, read once."""
+def seed_examples() -> tuple[list, list[str]]:
+    """The seed sentences written from the guideline: ``(items, labels)``, read once.
+
+    A seed with a ``lead_in`` is a list item, returned as a ``Sentence`` that
+    carries that context; the others are plain strings.
+    """
     if not _SEED_CACHE:
+        from ._segment import Sentence
+
         path = data_dir() / SEED_FILE
-        rows = []
-        for line, row in _read_csv(path, ("text", "label")):
+        items, labels = [], []
+        for line, row in _read_csv(path, ("text", "label", "lead_in")):
             if row["label"] not in LABELS:
                 raise DataError(f"{path}, line {line}: unknown label {row['label']!r}; use one of {', '.join(LABELS)}")
-            rows.append((row["text"], row["label"]))
-        _SEED_CACHE.append(([t for t, _ in rows], [l for _, l in rows]))
-    texts, labels = _SEED_CACHE[0]
-    return list(texts), list(labels)
+            text, lead_in = row["text"], row["lead_in"]
+            items.append(Sentence(text, 0, len(text), True, True, lead_in) if lead_in else text)
+            labels.append(row["label"])
+        _SEED_CACHE.append((items, labels))
+    items, labels = _SEED_CACHE[0]
+    return list(items), list(labels)
 
 
 def load_dataset(*, return_X_y: bool = False, as_frame: bool = False):
@@ -209,18 +218,18 @@ def load_dataset(*, return_X_y: bool = False, as_frame: bool = False):
 USER_COLUMNS = ("text", "label")
 
 
-class LabelledRow(tuple):
-    """``(text, label, group, source)``: one training example and where it came from."""
+class LabelledRow(NamedTuple):
+    """One training example and where it came from.
 
-    __slots__ = ()
+    ``item`` is what the model sees: the ``Sentence`` (with its list context)
+    for bundled rows, the plain text for users' rows.
+    """
 
-    def __new__(cls, text, label, group, source):
-        return super().__new__(cls, (text, label, group, source))
-
-    text = property(lambda self: self[0])
-    label = property(lambda self: self[1])
-    group = property(lambda self: self[2])
-    source = property(lambda self: self[3])
+    text: str
+    label: str
+    group: str
+    source: str
+    item: object = None
 
 
 def _decode(path: Path) -> str:
@@ -309,7 +318,7 @@ def read_labelled(path) -> list[LabelledRow]:
             )
         doc_id = record.get("doc_id")
         group = str(doc_id).strip() if doc_id not in (None, "") else f"user:{path.name}"
-        rows.append(LabelledRow(sentence.strip(), label, group, f"{path}, line {line}"))
+        rows.append(LabelledRow(sentence.strip(), label, group, f"{path}, line {line}", sentence.strip()))
     if not rows:
         raise DataError(f"{path}: no labelled rows; add lines of text,label")
     return rows
@@ -317,10 +326,15 @@ def read_labelled(path) -> list[LabelledRow]:
 
 def bundled_rows() -> list[LabelledRow]:
     """The bundled dataset as training rows, grouped by statement."""
+    from ._segment import split_sentences
+
     bunch = load_dataset()
+    segmented = {d["doc_id"]: split_sentences(d["text"]) for d in bunch.documents}
     return [
-        LabelledRow(text, label, doc_id, f"bundled dataset, {sid}")
-        for text, label, doc_id, sid in zip(bunch.data, bunch.target, bunch.doc_ids, bunch.ids)
+        LabelledRow(text, label, doc_id, f"bundled dataset, {sid}", segmented[doc_id][position])
+        for text, label, doc_id, sid, position in zip(
+            bunch.data, bunch.target, bunch.doc_ids, bunch.ids, bunch.positions
+        )
     ]
 
 
@@ -356,7 +370,7 @@ def _row_from_tuple(item, index) -> LabelledRow:
     if label not in LABELS:
         raise DataError(f"{where}: unknown label {label!r}; use one of {', '.join(LABELS)}")
     group = str(rest[0]) if rest and rest[0] not in (None, "") else "user:rows"
-    return LabelledRow(text.strip(), label, group, where)
+    return LabelledRow(text.strip(), label, group, where, text.strip())
 
 
 def _refuse_conflicts(rows) -> None:
@@ -383,6 +397,7 @@ def training_data_hash(rows, seeds: bool) -> str:
     for row in rows:
         digest.update("\x1f".join(row[:3]).encode("utf-8") + b"\x1e")
     if seeds:
-        for text, label in zip(*seed_examples()):
-            digest.update(f"seed\x1f{text}\x1f{label}".encode("utf-8") + b"\x1e")
+        for item, label in zip(*seed_examples()):
+            lead_in = getattr(item, "lead_in", "")
+            digest.update(f"seed\x1f{getattr(item, 'text', item)}\x1f{lead_in}\x1f{label}".encode("utf-8") + b"\x1e")
     return digest.hexdigest()

@@ -155,6 +155,25 @@ class EvaluationReport:
             "baselines": {name: {"macro_f1": r.macro_f1, "accuracy": r.accuracy} for name, r in self.baselines.items()},
         }
 
+    def to_markdown(self) -> str:
+        """The same figures as ``str(report)``, as Markdown tables (for model cards)."""
+        out = ["| model | macro-F1 | accuracy |", "|---|---|---|",
+               f"| **{self.name}** | **{self.macro_f1:.3f}** | **{self.accuracy:.3f}** |"]
+        out += [f"| {name} | {r.macro_f1:.3f} | {r.accuracy:.3f} |" for name, r in self.baselines.items()]
+        out += ["", "| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+        out += [f"| {label} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |"
+                for label, m in self.per_label().items()]
+        out += ["", "| true \\ predicted | " + " | ".join(self.labels) + " |", "|---" * (len(self.labels) + 1) + "|"]
+        out += [f"| {label} | " + " | ".join(str(v) for v in row) + " |" for label, row in zip(self.labels, self.confusion())]
+        out += ["", "| held-out document | sentences | macro-F1 | accuracy |", "|---|---|---|---|"]
+        out += [f"| {doc} | {m['n']} | {m['macro_f1']:.3f} | {m['accuracy']:.3f} |" for doc, m in self.per_document().items()]
+        calibration = self.calibration()
+        if calibration:
+            out += ["", f"Calibration of the top label: ECE {calibration['ece']:.3f}, Brier score {calibration['brier']:.3f}.", "",
+                    "| top-label confidence | sentences | mean confidence | accuracy |", "|---|---|---|---|"]
+            out += [f"| {b['bin']} | {b['n']} | {b['mean_confidence']:.2f} | {b['accuracy']:.2f} |" for b in calibration["bins"]]
+        return "\n".join(out)
+
     def __str__(self) -> str:
         lines = [
             f"Leave-one-document-out evaluation of {self.name} "
@@ -192,16 +211,16 @@ def _lodo_predict(estimator, texts, labels, groups, with_proba):
     """Pooled out-of-fold predictions; each fold fits a fresh clone on the other documents."""
     y_pred = np.empty(len(labels), dtype=object)
     proba = np.zeros((len(labels), len(LABELS))) if with_proba else None
-    texts = np.asarray(texts, dtype=object)
-    for train, test in LeaveOneGroupOut().split(texts, labels, groups):
-        model = clone(estimator).fit(list(texts[train]), labels[train])
+    for train, test in LeaveOneGroupOut().split(labels, labels, groups):
+        model = clone(estimator).fit([texts[i] for i in train], labels[train])
+        test_items = [texts[i] for i in test]
         if with_proba:
-            fold = model.predict_proba(list(texts[test]))
+            fold = model.predict_proba(test_items)
             columns = [LABELS.index(c) for c in model.classes_]
             proba[np.ix_(test, columns)] = fold
             y_pred[test] = np.asarray(model.classes_, dtype=object)[fold.argmax(axis=1)]
         else:
-            y_pred[test] = model.predict(list(texts[test]))
+            y_pred[test] = model.predict(test_items)
     return y_pred, proba
 
 
@@ -241,7 +260,7 @@ def evaluate(model=None, *, extra=None, include_bundled=True, with_baselines=Tru
     from ._data import training_rows
 
     rows = training_rows(extra, include_bundled=include_bundled)
-    texts = [r.text for r in rows]
+    items = [r.item for r in rows]
     labels = np.asarray([r.label for r in rows], dtype=object)
     groups = np.asarray([r.group for r in rows], dtype=object)
     if len(set(groups)) < 2:
@@ -250,10 +269,10 @@ def evaluate(model=None, *, extra=None, include_bundled=True, with_baselines=Tru
         )
     estimator = SentenceClassifier() if model is None else model
     name = "casey_nlp SentenceClassifier" if model is None else type(model).__name__
-    y_pred, proba = _lodo_predict(estimator, texts, labels, groups, hasattr(estimator, "predict_proba"))
+    y_pred, proba = _lodo_predict(estimator, items, labels, groups, hasattr(estimator, "predict_proba"))
     report = EvaluationReport(name, list(LABELS), labels, y_pred, groups, proba)
     if with_baselines:
         for baseline_name, baseline in baselines().items():
-            b_pred, _ = _lodo_predict(baseline, texts, labels, groups, with_proba=False)
+            b_pred, _ = _lodo_predict(baseline, [r.text for r in rows], labels, groups, with_proba=False)
             report.baselines[baseline_name] = EvaluationReport(baseline_name, list(LABELS), labels, b_pred, groups)
     return report

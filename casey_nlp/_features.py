@@ -14,7 +14,11 @@ from functools import lru_cache
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-__all__ = ["CueFeatures", "CUES", "tokenize"]
+__all__ = ["CueFeatures", "CUES", "FEATURE_VERSION", "tokenize"]
+
+# Bump whenever a change here alters the features a fitted model expects: a
+# saved model records it, and loading checks it.
+FEATURE_VERSION = 2
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -153,6 +157,21 @@ _GROUP_INDEX = {
     group: [list(CUES).index(name) for name in members] for group, members in CUE_GROUPS.items()
 }
 
+# Cues read from a list item's lead-in (``Sentence.lead_in``): "Changes must
+# include:" makes its items demands, "Other findings:" makes them findings.
+LEAD_IN_CUES = {
+    "lead_in_call": _words(
+        "must", "should", "needs?", "call(?:s|ed|ing)? (?:on|for)", "urges?", "demands?",
+        "recommend\\w*", "reforms?", "changes?", "priorit\\w*", "we want", "we ask",
+        "welcome", "includ(?:e|ing)",
+    ),
+    "lead_in_finding": _words(
+        "found", "finds?", "findings?", "evidence", "saw", "seen", "concerns?", "shows?",
+        "reveal\\w*", "problems?", "failures?", "issues?",
+    ),
+}
+_LEAD_IN = [re.compile(p) for p in LEAD_IN_CUES.values()]
+
 SHAPE_FEATURES = (
     "ends_colon",
     "no_final_punct",
@@ -216,15 +235,24 @@ class CueFeatures(TransformerMixin, BaseEstimator):
             [f"cue:{name}" for name in CUES]
             + [f"cue:{name}" for name in CUE_GROUPS]
             + [f"shape:{name}" for name in SHAPE_FEATURES]
+            + ["context:list_item"]
+            + [f"context:{name}" for name in LEAD_IN_CUES]
         )
         return np.asarray(names, dtype=object)
 
     def transform(self, X):
         rows = []
         patterns = list(_COMPILED.values())
-        for text in X:
+        for item in X:
+            # Sentence objects from split_sentences carry their list context;
+            # plain strings have none.
+            text = getattr(item, "text", item)
             lowered = text.lower().translate(_APOSTROPHES).strip()
             counts = [min(len(p.findall(lowered)), self.max_count) for p in patterns]
             groups = [min(sum(counts[i] for i in index), self.max_count) for index in _GROUP_INDEX.values()]
-            rows.append(counts + groups + _shape(text))
+            lead_in = getattr(item, "lead_in", "").lower().translate(_APOSTROPHES)
+            context = [float(getattr(item, "list_item", False))] + [
+                min(len(p.findall(lead_in)), self.max_count) for p in _LEAD_IN
+            ]
+            rows.append(counts + groups + _shape(text) + context)
         return np.asarray(rows, dtype=np.float64).reshape(len(rows), -1)

@@ -12,25 +12,36 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._features import CueFeatures, tokenize
 
-__all__ = ["SentenceClassifier", "as_texts"]
+__all__ = ["SentenceClassifier", "as_texts", "as_sentences"]
 
 
-def as_texts(X, argument: str = "X") -> list[str]:
-    """Sentences as plain strings; accepts strings and ``Sentence`` objects."""
+def as_sentences(X, argument: str = "X") -> list:
+    """Check that ``X`` is a list of sentences: strings, or ``Sentence`` objects.
+
+    ``Sentence`` objects (from :func:`casey_nlp.split_sentences`) are kept as
+    they are, because their list context is a feature.
+    """
     if isinstance(X, str):
         raise TypeError(
             f"{argument} must be a list of sentences, not a single str; "
             "wrap it in a list, or use casey_nlp.classify(text) for a whole document"
         )
-    texts = []
-    for i, item in enumerate(X):
-        text = getattr(item, "text", item)
-        if not isinstance(text, str):
+    items = list(X)
+    for i, item in enumerate(items):
+        if not isinstance(getattr(item, "text", item), str):
             raise TypeError(
                 f"{argument}[{i}] is {type(item).__name__}; expected a str (or a Sentence)"
             )
-        texts.append(text)
-    return texts
+    return items
+
+
+def as_texts(X, argument: str = "X") -> list[str]:
+    """Sentences as plain strings; accepts strings and ``Sentence`` objects."""
+    return [getattr(item, "text", item) for item in as_sentences(X, argument)]
+
+
+def _text_of(item) -> str:
+    return getattr(item, "text", item)
 
 
 class SentenceClassifier(ClassifierMixin, BaseEstimator):
@@ -48,7 +59,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
     C : float, default=1.0
         Inverse regularisation strength of the logistic regression.
     cue_weight : float, default=0.3
-        Multiplier on the standardised cue block. The 35 standardised cues
+        Multiplier on the standardised cue block. The 38 standardised cues
         have a row norm near 6 while TF-IDF rows have norm 1, so 0.3 puts the
         two blocks on a comparable footing.
     ngram_range : tuple of int, default=(1, 2)
@@ -111,6 +122,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
                 (
                     "words",
                     TfidfVectorizer(
+                        preprocessor=_text_of,
                         tokenizer=tokenize,
                         lowercase=False,
                         token_pattern=None,
@@ -129,7 +141,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y):
         """Fit on sentences ``X`` (strings or Sentences) and labels ``y``; return self."""
-        texts = as_texts(X)
+        texts = as_sentences(X)
         labels = np.asarray(y, dtype=object)
         if len(texts) != len(labels):
             raise ValueError(f"X has {len(texts)} sentences but y has {len(labels)} labels")
@@ -164,12 +176,12 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X):
         """Probability of each label in ``classes_`` for each sentence."""
         check_is_fitted(self, "pipeline_")
-        return self.pipeline_.predict_proba(as_texts(X))
+        return self.pipeline_.predict_proba(as_sentences(X))
 
     def decision_function(self, X):
         """Per-label scores before the softmax."""
         check_is_fitted(self, "pipeline_")
-        return self.pipeline_.decision_function(as_texts(X))
+        return self.pipeline_.decision_function(as_sentences(X))
 
     def predict(self, X):
         """The most probable label for each sentence."""
@@ -228,7 +240,7 @@ def train(extra=None, *, include_bundled=True, **params):
     from ._data import training_data_hash, training_rows
 
     rows = training_rows(extra, include_bundled=include_bundled)
-    model = SentenceClassifier(**params).fit([r.text for r in rows], [r.label for r in rows])
+    model = SentenceClassifier(**params).fit([r.item for r in rows], [r.label for r in rows])
     model.training_data_sha256_ = training_data_hash(rows, model.seed_examples)
     model.n_training_rows_ = len(rows)
     return model

@@ -104,6 +104,8 @@ def save_model(model, path, *, overwrite=False, metadata=None) -> Path:
     """
     import joblib
 
+    from ._features import FEATURE_VERSION
+
     path = Path(path)
     if path.suffix == ".json":
         raise ModelError(f"{path}: the model path must not end in .json (that name is for its metadata)")
@@ -121,6 +123,7 @@ def save_model(model, path, *, overwrite=False, metadata=None) -> Path:
         "params": _json_params(model),
         "versions": _versions(),
         "model_sha256": _sha256(path),
+        "feature_version": FEATURE_VERSION,
         "training_data_sha256": getattr(model, "training_data_sha256_", None),
         "n_training_rows": getattr(model, "n_training_rows_", None),
         **(metadata or {}),
@@ -132,6 +135,8 @@ def save_model(model, path, *, overwrite=False, metadata=None) -> Path:
 
 def _check(path: Path) -> dict:
     """Return the metadata of ``path`` or raise ModelError saying what is wrong."""
+    from ._features import FEATURE_VERSION
+
     meta_path = metadata_path(path)
     if not path.is_file():
         raise ModelError(f"{path}: model file not found")
@@ -155,6 +160,11 @@ def _check(path: Path) -> dict:
         raise ModelError(
             f"{path}: saved with scikit-learn {saved}, but {installed} is installed; "
             f"retrain it (casey-nlp train ... --out PATH) or install scikit-learn=={saved}"
+        )
+    if meta.get("feature_version") != FEATURE_VERSION:
+        raise ModelError(
+            f"{path}: made with feature set {meta.get('feature_version')}, but this casey_nlp "
+            f"computes feature set {FEATURE_VERSION}; retrain it (casey-nlp train ... --out PATH)"
         )
     unknown = set(meta.get("labels", ())) - set(LABELS)
     if unknown:

@@ -82,6 +82,11 @@ class Sentence(NamedTuple):
     line_start : bool
         True when the sentence starts its line (headings, attributions and
         the first sentence of each paragraph).
+    lead_in : str
+        For a list item, the last sentence before the list (typically a
+        lead-in such as "Changes must include:"); otherwise "". A list item
+        like "External oversight of complaints" is a demand or a finding
+        depending on what introduces it.
     """
 
     text: str
@@ -89,6 +94,7 @@ class Sentence(NamedTuple):
     end: int
     list_item: bool = False
     line_start: bool = False
+    lead_in: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -176,11 +182,17 @@ def split_sentences(text: str) -> list[Sentence]:
     plain = _LONE_CR.sub("\n", text).translate(_PLAIN)
     tokenizer = _punkt()
     sentences = []
+    lead_in = ""
     for unit_start, unit_end, list_item in _units(plain):
         first = True
         for rel_start, rel_end in tokenizer.span_tokenize(plain[unit_start:unit_end]):
             start, end = unit_start + rel_start, unit_start + rel_end
             line_start = first or plain[start - 1] == "\n"
-            sentences.append(Sentence(text[start:end], start, end, list_item, line_start))
+            sentence_text = text[start:end]
+            sentences.append(
+                Sentence(sentence_text, start, end, list_item, line_start, lead_in if list_item else "")
+            )
+            if not list_item:
+                lead_in = sentence_text
             first = False
     return sentences

@@ -100,3 +100,17 @@ def test_public_api_names_resolve_lazily():
         assert getattr(casey_nlp, name) is not None
     with pytest.raises(AttributeError):
         casey_nlp.no_such_name
+
+
+def test_a_list_item_is_read_in_the_light_of_its_lead_in():
+    item = "\u2022 Independent investigation of complaints by another force"
+    as_demand = classify(f"Changes must include:\n{item}\n")[-1]
+    as_finding = classify(f"We also saw evidence of:\n{item}\n")[-1]
+    assert as_demand.text == as_finding.text
+    assert as_demand.label == "demand" and as_finding.label == "finding"
+
+
+def test_sentence_objects_keep_their_context_in_classify_sentences():
+    text = "Changes must include:\n\u2022 Independent investigation of complaints by another force\n"
+    sentences = split_sentences(text)
+    assert classify_sentences(sentences) == [t.label for t in classify(text)]

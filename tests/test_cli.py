@@ -145,7 +145,7 @@ def test_train_with_a_bad_csv_exits_1_naming_file_and_line(tmp_path, capsys):
 
 
 def test_evaluate_json_has_baselines_and_beats_them(capsys):
-    assert main(["evaluate", "--json"]) == 0
+    assert main(["evaluate", "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert set(report["per_label"]) == set(LABELS)
     assert len(report["per_document"]) == 5

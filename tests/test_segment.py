@@ -140,3 +140,9 @@ def test_any_unicode_gives_ordered_exact_non_empty_spans(text):
         assert s.text.strip()
         assert s.start >= previous_end
         previous_end = s.end
+
+
+def test_list_items_carry_the_line_that_introduces_them():
+    text = "Intro paragraph.\nChanges must include:\n\u2022 Vetting reform\n\u2022 Oversight\nAfter the list."
+    sentences = split_sentences(text)
+    assert [s.lead_in for s in sentences] == ["", "", "Changes must include:", "Changes must include:", ""]
