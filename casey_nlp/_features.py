@@ -8,6 +8,7 @@ story, attribution and heading shapes, web boilerplate).
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
@@ -18,9 +19,8 @@ __all__ = ["CueFeatures", "CUES", "FEATURE_VERSION", "tokenize"]
 
 # Bump whenever a change here alters the features a fitted model expects: a
 # saved model records it, and loading checks it.
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:'[^\W\d_]+)?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
@@ -33,13 +33,50 @@ def _stemmer():
     return SnowballStemmer("english", ignore_stopwords=False)
 
 
-@lru_cache(maxsize=100_000)
 def _normalise_token(token: str) -> str:
     if token[0].isdigit():
         if token.endswith("%"):
             return "<pct>"
         return "<year>" if _YEAR.fullmatch(token) else "<num>"
     return _stemmer().stem(token)
+
+
+# A plain dict is faster than lru_cache on this hot path; vocabularies are
+# Zipfian, so a bounded cache catches nearly every token.
+_STEMS: dict[str, str] = {}
+
+
+def _lower(text: str) -> str:
+    return text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("\u02bc", "'")
+
+
+def _stems(tokens: list[str]) -> list[str]:
+    out = list(map(_STEMS.get, tokens))
+    if None in out:  # first sight of some tokens
+        for i, stem in enumerate(out):
+            if stem is None:
+                out[i] = stem = _normalise_token(tokens[i])
+                if len(_STEMS) < 200_000:
+                    _STEMS[tokens[i]] = stem
+    return out
+
+
+# Both feature blocks (words and cues) tokenise the same sentences one after
+# the other; this memo lets the second reuse the first's work. The classifier
+# transforms in chunks smaller than its bound, so within a chunk it always hits.
+_TOKEN_MEMO: dict[str, tuple[str, list[str]]] = {}
+TOKEN_MEMO_SIZE = 20_000
+
+
+def _lowered_tokens(text: str) -> tuple[str, list[str]]:
+    found = _TOKEN_MEMO.get(text)
+    if found is None:
+        lowered = _lower(text)
+        found = (lowered, _TOKEN.findall(lowered))
+        if len(_TOKEN_MEMO) >= TOKEN_MEMO_SIZE:
+            _TOKEN_MEMO.clear()
+        _TOKEN_MEMO[text] = found
+    return found
 
 
 def tokenize(text: str) -> list[str]:
@@ -50,99 +87,253 @@ def tokenize(text: str) -> list[str]:
     >>> tokenize("The Met's officers must act: 7% of 2022 cases failed.")
     ['the', 'met', 'offic', 'must', 'act', '<pct>', 'of', '<year>', 'case', 'fail']
     """
-    return [_normalise_token(t) for t in _TOKEN.findall(text.lower().translate(_APOSTROPHES))]
+    return _stems(_TOKEN.findall(_lower(text)))
 
 
-def _words(*alternatives: str) -> str:
-    return r"\b(?:" + "|".join(alternatives) + r")\b"
+def word_ngrams(item, ngram_range=(1, 2)) -> list[str]:
+    """Stemmed word n-grams of a sentence (a str or a ``Sentence``).
+
+    The analyzer of the classifier's TF-IDF block: one function instead of
+    scikit-learn's preprocess / tokenize / n-gram chain, because it runs on
+    every sentence tagged.
+
+    Examples
+    --------
+    >>> word_ngrams("Police must act.")
+    ['polic', 'must', 'act', 'polic must', 'must act']
+    """
+    stems = _stems(_lowered_tokens(getattr(item, "text", item))[1])
+    low, high = ngram_range
+    grams = stems if low == 1 else []
+    if high >= 2 and low <= 2:
+        grams = grams + [a + " " + b for a, b in zip(stems, stems[1:])]
+    for n in range(max(low, 3), high + 1):
+        grams += [" ".join(stems[i : i + n]) for i in range(len(stems) - n + 1)]
+    return grams
 
 
-_NUMBER_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
+# --- Cues ---------------------------------------------------------------------
+#
+# A cue is a list of phrases matched on the sentence's lower-cased tokens
+# (the same tokens as ``tokenize`` before stemming). Matching tokens with
+# dictionaries is several times faster than running one regular expression
+# per cue over the text, and cue extraction sits on the tagging hot path.
+#
+# Phrase syntax: slots separated by spaces; a slot lists alternatives with
+# "|"; "pre*" matches a prefix, "*suf" a suffix, "#" any number, "#w" a
+# number or a number word, "_" any token; a slot ending in "?" is optional.
+
+_NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten"
 _PEOPLE = (
-    r"(?:women|men|girls|boys|children|people|officers|staff|survivors|victims|"
-    r"cases|crimes|complaints|allegations|reports|londoners|respondents|members|"
-    r"adults|families|incidents|investigations|arrests|charges|convictions|deaths)"
+    "women|men|girls|boys|children|people|officers|staff|survivors|victims|cases|crimes|"
+    "complaints|allegations|reports|londoners|respondents|members|adults|families|"
+    "incidents|investigations|arrests|charges|convictions|deaths"
 )
 
-# name -> pattern. Each becomes one feature: the number of matches (capped).
-# Patterns run on the lower-cased sentence with plain apostrophes.
+# name -> phrases. Each cue becomes one feature: its number of matches (capped).
 CUES = {
     # demand
-    "modal_obligation": _words(
-        "must", "should", "shall", "ought to", "needs? to", "need", "has to", "have to",
-        "got to", "requires?", "required", "needs",
-    ),
-    "call_verb": _words(
-        "call(?:s|ed|ing)? (?:on|for|upon)", "urges?", "urged", "demands?", "demanded",
-        "insists?", "recommend(?:s|ed|ation|ations)?", "we want", "we ask", "we expect",
-        "look(?:ing)? to", "deserves?", "we welcome", "accept(?:ed)? and",
-    ),
-    "norm_negation": _words(
-        "cannot be", "can't be", "must not", "should not", "shouldn't", "cannot accept",
-        "can no longer", "no more", "must end", "has to change", "not acceptable",
-    ),
-    "urgency": _words("urgent(?:ly)?", "now", "immediate(?:ly)?", "without delay", "swiftly", "quickly"),
-    "reform_noun": _words(
-        "reform", "overhaul", "change", "changes", "transformation", "inquiry", "action",
-        "suspension", "suspending", "dismissal", "accountab\\w*", "implement\\w*",
-    ),
+    "modal_obligation": [
+        "must", "should", "shall", "ought to", "need|needs to", "need", "has to", "have to",
+        "got to", "require|requires|required", "needs",
+    ],
+    "call_verb": [
+        "call|calls|called|calling on|for|upon", "urge|urges|urged", "demand|demands|demanded",
+        "insist|insists", "recommend|recommends|recommended|recommendation|recommendations",
+        "we want|ask|expect|welcome", "look|looking to", "deserve|deserves", "accept|accepted and",
+    ],
+    "norm_negation": [
+        "cannot be|accept", "can't be", "must|should not", "shouldn't", "can no longer",
+        "no more", "must end", "has to change", "not acceptable",
+    ],
+    "urgency": ["urgent|urgently|now|immediate|immediately|swiftly|quickly", "without delay"],
+    "reform_noun": [
+        "reform|overhaul|change|changes|transformation|inquiry|action|suspension|suspending|dismissal",
+        "accountab*|implement*",
+    ],
     # statistic
-    "percent": r"\d+(?:\.\d+)?\s?%|\bper ?cent\b|\bpercentage\b",
-    "x_out_of_y": r"\b" + _NUMBER_WORD + r" (?:out of|in) (?:every )?" + _NUMBER_WORD + r"\b",
-    "fraction_word": _words(
-        "a (?:fifth|third|quarter|half|tenth)", "(?:one|two|three)[- ](?:fifths?|thirds?|quarters?)",
-        "half of", "majority of", "minority of", "twice as", "times more", "times as",
-    ),
-    "count_of_people": r"\b(?:\d[\d,]*|hundreds|thousands)\+?\s(?:plus\s)?(?:\w+\s)?" + _PEOPLE + r"\b",
-    "number": r"(?<![\d/:.-])\d[\d,]*(?:\.\d+)?(?![\d/:-])",
-    "rate_phrase": _words(
-        "every (?:\\w+ )?(?:minutes?|hours?|days?|weeks?)", "a (?:week|year|day|month)",
-        "per (?:year|week|day|month)", "on average", "fewer than", "more than", "almost",
-        "over", "nearly", "rise of", "fall of", "increase", "decrease", "rate",
-    ),
-    "date_or_phone": r"\b\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*"
-    r"|\b0\d{3} ?\d{3,4} ?\d{3,4}\b|\b\d+-page\b|\b\d{1,2}(?:am|pm)\b",
+    "percent": ["*%", "per cent", "percent|percentage"],
+    "x_out_of_y": ["#w out of every? #w", "#w in every? #w"],
+    "fraction_word": [
+        "a fifth|third|quarter|half|tenth", "one|two|three fifth|fifths|third|thirds|quarter|quarters",
+        "half|majority|minority of", "twice as", "times more|as",
+    ],
+    "count_of_people": ["#|hundreds|thousands plus? _? " + _PEOPLE],
+    "number": ["#"],
+    "rate_phrase": [
+        "every _? minute|minutes|hour|hours|day|days|week|weeks", "a week|year|day|month",
+        "per year|week|day|month", "on average", "fewer|more than",
+        "almost|over|nearly|increase|decrease|rate", "rise|fall of",
+    ],
     # case_study
-    "told_us": _words("told us", "told me", "told the", "said she", "said he", "she said", "he said", "describ(?:ed|es) how"),
-    "one_person": _words(
-        "one woman", "another woman", "a woman who", "one man", "another man", "a man who",
-        "one survivor", "another survivor", "one victim", "a mother", "her (?:ex-)?partner",
-        "his (?:ex-)?partner", "her children", "her child", "his children", "her husband",
-        "his wife", "her home", "her family",
-    ),
-    "she_he": _words("she", "he", "her", "him", "his", "herself", "himself"),
-    "past_narrative": _words(
-        "was", "were", "had", "did", "went", "told", "said", "made", "asked", "reported",
-        "informed", "received", "waited", "left", "took",
-    ) + r"|\b\w+ed\b",
+    "told_us": ["told us|me|the", "said she|he", "she|he said", "described|describes how"],
+    "one_person": [
+        "one|another woman|man|survivor", "a woman|man who", "one victim", "a mother",
+        "her|his ex? partner", "her children|child|husband|home|family", "his children|wife",
+    ],
+    "she_he": ["she|he|her|him|his|herself|himself"],
+    "past_narrative": [
+        "was|were|had|did|went|told|said|made|asked|reported|informed|received|waited|left|took",
+        "*ed",
+    ],
     # finding
-    "finding_verb": _words(
-        "found", "finds", "shows?", "showed", "reveals?", "revealed", "concludes?",
-        "concluded", "highlight(?:s|ed|ing)?", "confirms?", "confirmed", "exposed",
-        "describes?", "identified", "evidence", "endemic", "rife", "institutional(?:ly)?",
-    ),
-    "state_of_affairs": _words(
-        "is", "are", "has been", "have been", "there is", "there are", "remains?",
-        "continues? to", "failed", "failing", "fails",
-    ),
-    "first_person_plural": _words("we", "our", "us"),
+    "finding_verb": [
+        "found|finds|show|shows|showed|reveal|reveals|revealed|conclude|concludes|concluded",
+        "highlight|highlights|highlighted|highlighting|confirm|confirms|confirmed|exposed",
+        "describe|describes|identified|evidence|endemic|rife|institutional|institutionally",
+    ],
+    "state_of_affairs": [
+        "has|have been", "there is|are", "is|are|remain|remains|failed|failing|fails",
+        "continue|continues to",
+    ],
+    "first_person_plural": ["we|our|us"],
     # other: attribution, headings, boilerplate
-    "attribution": r"\b(?:said|says|added|adds|commented|comments|stated|states|responded|responds)\s*[:,]?\s*[\"\u201c]?$"
-    r"|^[^\"]{0,120}\b(?:said|says|added):",
-    "role_title": _words(
-        "chief executive", "ceo", "director", "head of", "spokes(?:man|woman|person)",
-        "chair", "founder", "minister", "commissioner",
-    ),
-    "boilerplate": _words(
-        "cookies?", "website", "click", "visit", "www", "http\\w*", "skip to", "subscribe",
-        "newsletter", "helpline", "ends", "notes to editors", "about us", "read more",
-        "also read", "privacy", "contact us", "free", "confidential", "24 hours",
-        "signpost", "here for you", "affected by",
-    ),
-    "response_news": _words("responds?", "responded", "response", "published", "publication", "release", "announcement", "today"),
+    "role_title": [
+        "chief executive", "head of", "ceo|director|spokesman|spokeswoman|spokesperson|chair|founder|minister|commissioner",
+    ],
+    "boilerplate": [
+        "cookie|cookies|website|click|visit|www|http*|subscribe|newsletter|helpline|ends|privacy|free|confidential|signpost",
+        "skip to", "notes to editors", "about us", "read|also more|read", "contact us",
+        "24 hours", "here for you", "affected by",
+    ],
+    "response_news": [
+        "respond|responds|responded|response|published|publication|release|announcement|today",
+    ],
 }
 
-_COMPILED = {name: re.compile(pattern) for name, pattern in CUES.items()}
+# Cues read from a list item's lead-in (``Sentence.lead_in``): "Changes must
+# include:" makes its items demands, "Other findings:" makes them findings.
+LEAD_IN_CUES = {
+    "lead_in_call": [
+        "must|should|need|needs|urge|urges|demand|demands|reform|reforms|change|changes|welcome",
+        "call|calls|called|calling on|for", "recommend*|priorit*|includ*", "we want|ask",
+    ],
+    "lead_in_finding": [
+        "found|find|finds|finding|findings|evidence|saw|seen|concern|concerns|show|shows",
+        "reveal*|problem*|failure*|issue*",
+    ],
+}
+
+# "Said:" at the end of a line, or "X, director of Y, said:" before a quote.
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|added|adds|commented|comments|stated|states|responded|responds)\s*[:,]?\s*[\"\u201c]?$"
+    r"|^[^\"]{0,120}\b(?:said|says|added):"
+)
+_ATTRIBUTION_GATE = re.compile("said|says|added|adds|comment|stated|states|respond")
+# Numbers that are not measurements: dates, phone numbers, page counts, times.
+_DATE_OR_PHONE = re.compile(
+    r"\b\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*"
+    r"|\b0\d{3} ?\d{3,4} ?\d{3,4}\b|\b\d+-page\b|\b\d{1,2}(?:am|pm)\b"
+)
+_DIGIT = re.compile(r"\d")
+REGEX_CUES = ("attribution", "date_or_phone")
+
+
+def _is_number(token: str) -> bool:
+    return token[:1].isdigit()
+
+
+def _slot(spec: str):
+    optional = spec.endswith("?") and len(spec) > 1
+    words, tests = set(), []
+    for alternative in spec.rstrip("?").split("|"):
+        if alternative == "#":
+            tests.append(_is_number)
+        elif alternative == "#w":
+            words.update(_NUMBER_WORDS.split("|"))
+            tests.append(_is_number)
+        elif alternative == "_":
+            tests.append(bool)
+        elif alternative.endswith("*"):
+            tests.append(lambda token, prefix=alternative[:-1]: token.startswith(prefix))
+        elif alternative.startswith("*"):
+            tests.append(lambda token, suffix=alternative[1:]: token.endswith(suffix) and token != suffix)
+        else:
+            words.update(_TOKEN.findall(alternative))
+    return frozenset(words), tuple(tests), optional
+
+
+def _slot_matches(slot, token: str) -> bool:
+    words, tests, _ = slot
+    if token in words:
+        return True
+    for test in tests:
+        if test(token):
+            return True
+    return False
+
+
+def _match_fixed(slots, tokens, i) -> int:
+    """Like ``_match`` for phrases without optional slots (the common, faster case)."""
+    if i + len(slots) > len(tokens):
+        return -1
+    for k, slot in enumerate(slots):
+        if not _slot_matches(slot, tokens[i + k]):
+            return -1
+    return len(slots)
+
+
+def _match(slots, tokens, i) -> int:
+    """Length of the match of ``slots`` at ``tokens[i:]`` (-1 for none); optional slots are greedy."""
+    if not slots:
+        return 0 if i <= len(tokens) else -1
+    slot, rest = slots[0], slots[1:]
+    if i < len(tokens) and _slot_matches(slot, tokens[i]):
+        tail = _match(rest, tokens, i + 1)
+        if tail >= 0:
+            return 1 + tail
+    if slot[2]:
+        return _match(rest, tokens, i)
+    return -1
+
+
+class _PhraseMatcher:
+    """Counts non-overlapping phrase matches per cue in one pass over the tokens."""
+
+    def __init__(self, cues: dict):
+        self.n_cues = len(cues)
+        self._phrases = [
+            (index, tuple(_slot(spec) for spec in phrase.split()))
+            for index, phrases in enumerate(cues.values())
+            for phrase in phrases
+        ]
+        # token -> ((cue index, slots, matcher or None for a one-token phrase), ...)
+        self._candidates: dict[str, tuple] = {}
+
+    def _lookup(self, token: str) -> tuple:
+        found = tuple(
+            (
+                index,
+                slots,
+                None if len(slots) == 1 else _match if any(slot[2] for slot in slots) else _match_fixed,
+            )
+            for index, slots in self._phrases
+            if _slot_matches(slots[0], token)
+        )
+        if len(self._candidates) < 200_000:
+            self._candidates[token] = found
+        return found
+
+    def counts(self, tokens: list[str]) -> list[int]:
+        counts = [0] * self.n_cues
+        free_from = [0] * self.n_cues  # matches of one cue do not overlap
+        candidates = self._candidates
+        for i, token in enumerate(tokens):
+            found = candidates.get(token)
+            if found is None:
+                found = self._lookup(token)
+            for index, slots, match in found:
+                if free_from[index] <= i:
+                    length = 1 if match is None else match(slots, tokens, i)
+                    if length > 0:
+                        counts[index] += 1
+                        free_from[index] = i + length
+        return counts
+
+
+_CUE_MATCHER = _PhraseMatcher(CUES)
+_LEAD_IN_MATCHER = _PhraseMatcher(LEAD_IN_CUES)
+_CUE_NAMES = [*CUES, *REGEX_CUES]
 
 # Sums over related cues: with a handful of examples per label, evidence that
 # is pooled ("some quantity is reported") generalises better than any single
@@ -153,24 +344,12 @@ CUE_GROUPS = {
     "any_story": ("told_us", "one_person"),
     "any_other": ("attribution", "boilerplate", "response_news"),
 }
-_GROUP_INDEX = {
-    group: [list(CUES).index(name) for name in members] for group, members in CUE_GROUPS.items()
-}
+_GROUP_INDEX = {group: [_CUE_NAMES.index(name) for name in members] for group, members in CUE_GROUPS.items()}
 
-# Cues read from a list item's lead-in (``Sentence.lead_in``): "Changes must
-# include:" makes its items demands, "Other findings:" makes them findings.
-LEAD_IN_CUES = {
-    "lead_in_call": _words(
-        "must", "should", "needs?", "call(?:s|ed|ing)? (?:on|for)", "urges?", "demands?",
-        "recommend\\w*", "reforms?", "changes?", "priorit\\w*", "we want", "we ask",
-        "welcome", "includ(?:e|ing)",
-    ),
-    "lead_in_finding": _words(
-        "found", "finds?", "findings?", "evidence", "saw", "seen", "concerns?", "shows?",
-        "reveal\\w*", "problems?", "failures?", "issues?",
-    ),
-}
-_LEAD_IN = [re.compile(p) for p in LEAD_IN_CUES.values()]
+
+def _cue_tokens(lowered: str) -> list[str]:
+    return _TOKEN.findall(lowered)
+
 
 SHAPE_FEATURES = (
     "ends_colon",
@@ -186,17 +365,19 @@ _FINAL = tuple(".?!\"')\u201d\u2019")
 _QUOTES = re.compile("[\"\u201c\u201d]")
 
 
+_CAPITAL_START = re.compile(r"\b[A-Z\u00c0-\u00de]")
+
+
 def _shape(text: str) -> list[float]:
     stripped = text.strip()
-    words = stripped.split()
-    n_words = len(words) or 1
-    capitalised = sum(w[:1].isupper() for w in words)
+    n_words = len(stripped.split()) or 1
+    capitalised = len(_CAPITAL_START.findall(stripped))
     return [
         float(stripped.endswith(":")),
         float(not stripped.endswith(_FINAL) and not stripped.endswith(":")),
         float(stripped.rstrip("\"'\u201d\u2019").endswith("?")),
         float(n_words <= 8),
-        float(np.log1p(n_words)),
+        math.log1p(n_words),
         capitalised / n_words,
         float(bool(_QUOTES.search(stripped))),
         float(stripped[:1].islower()),
@@ -232,7 +413,7 @@ class CueFeatures(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None):
         names = (
-            [f"cue:{name}" for name in CUES]
+            [f"cue:{name}" for name in _CUE_NAMES]
             + [f"cue:{name}" for name in CUE_GROUPS]
             + [f"shape:{name}" for name in SHAPE_FEATURES]
             + ["context:list_item"]
@@ -241,18 +422,30 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         return np.asarray(names, dtype=object)
 
     def transform(self, X):
-        rows = []
-        patterns = list(_COMPILED.values())
+        cue_rows, shape_rows, context_rows = [], [], []
+        no_context = [0.0, 0, 0]
         for item in X:
             # Sentence objects from split_sentences carry their list context;
             # plain strings have none.
             text = getattr(item, "text", item)
-            lowered = text.lower().translate(_APOSTROPHES).strip()
-            counts = [min(len(p.findall(lowered)), self.max_count) for p in patterns]
-            groups = [min(sum(counts[i] for i in index), self.max_count) for index in _GROUP_INDEX.values()]
-            lead_in = getattr(item, "lead_in", "").lower().translate(_APOSTROPHES)
-            context = [float(getattr(item, "list_item", False))] + [
-                min(len(p.findall(lead_in)), self.max_count) for p in _LEAD_IN
-            ]
-            rows.append(counts + groups + _shape(text) + context)
-        return np.asarray(rows, dtype=np.float64).reshape(len(rows), -1)
+            lowered, tokens = _lowered_tokens(text)
+            counts = _CUE_MATCHER.counts(tokens)
+            counts.append(len(_ATTRIBUTION.findall(lowered)) if _ATTRIBUTION_GATE.search(lowered) else 0)
+            counts.append(len(_DATE_OR_PHONE.findall(lowered)) if _DIGIT.search(lowered) else 0)
+            cue_rows.append(counts)
+            shape_rows.append(_shape(text))
+            lead_in = getattr(item, "lead_in", "")
+            context_rows.append(
+                [1.0, *_LEAD_IN_MATCHER.counts(_cue_tokens(_lower(lead_in)))]
+                if lead_in
+                else [float(getattr(item, "list_item", False)), 0, 0] if not isinstance(item, str) else no_context
+            )
+        n = len(cue_rows)
+        cues = np.minimum(np.asarray(cue_rows, dtype=np.float64).reshape(n, len(_CUE_NAMES)), self.max_count)
+        groups = np.zeros((n, len(_GROUP_INDEX)))
+        for column, index in enumerate(_GROUP_INDEX.values()):
+            groups[:, column] = np.minimum(cues[:, index].sum(axis=1), self.max_count)
+        context = np.asarray(context_rows, dtype=np.float64).reshape(n, 1 + len(LEAD_IN_CUES))
+        context[:, 1:] = np.minimum(context[:, 1:], self.max_count)
+        shape = np.asarray(shape_rows, dtype=np.float64).reshape(n, len(SHAPE_FEATURES))
+        return np.hstack([cues, groups, shape, context])

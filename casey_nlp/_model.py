@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from functools import partial
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -10,9 +13,11 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from ._features import CueFeatures, tokenize
+from ._features import CueFeatures, word_ngrams
 
 __all__ = ["SentenceClassifier", "as_texts", "as_sentences"]
+
+_CHUNK = 8192
 
 
 def as_sentences(X, argument: str = "X") -> list:
@@ -40,8 +45,29 @@ def as_texts(X, argument: str = "X") -> list[str]:
     return [getattr(item, "text", item) for item in as_sentences(X, argument)]
 
 
-def _text_of(item) -> str:
-    return getattr(item, "text", item)
+
+def _tfidf(vectorizer, items):
+    """``vectorizer.transform(items)`` for our analyzer, sublinear tf and l2 norm."""
+    from scipy import sparse  # a dependency of scikit-learn
+
+    lookup, analyze = vectorizer.vocabulary_.get, vectorizer.analyzer
+    indptr, indices, counts = [0], [], []
+    for item in items:
+        row = Counter(map(lookup, analyze(item)))  # C-level counting
+        row.pop(None, None)  # n-grams outside the vocabulary
+        indices.extend(row)
+        counts.extend(row.values())
+        indptr.append(len(indices))
+    data = np.asarray(counts, dtype=np.float64)
+    if vectorizer.sublinear_tf:
+        np.log(data, out=data)
+        data += 1.0
+    data *= vectorizer.idf_[indices]
+    rows = np.repeat(np.arange(len(items)), np.diff(indptr))
+    norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(items)))
+    norms[norms == 0] = 1.0
+    data /= norms[rows]
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(items), len(vectorizer.vocabulary_)))
 
 
 class SentenceClassifier(ClassifierMixin, BaseEstimator):
@@ -122,11 +148,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
                 (
                     "words",
                     TfidfVectorizer(
-                        preprocessor=_text_of,
-                        tokenizer=tokenize,
-                        lowercase=False,
-                        token_pattern=None,
-                        ngram_range=tuple(self.ngram_range),
+                        analyzer=partial(word_ngrams, ngram_range=tuple(self.ngram_range)),
                         sublinear_tf=True,
                         dtype=np.float32,
                     ),
@@ -173,15 +195,56 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = self.pipeline_.classes_
         return self
 
+    def _decision(self, items):
+        """``X @ coef_.T + intercept_`` for the multinomial model, computed directly.
+
+        Equal to ``pipeline_.decision_function`` (the tests check this), but
+        without scikit-learn's per-call validation, which dominates the cost
+        of tagging one short document. Fitting still goes through the
+        pipeline; only this read-only path is hand-written.
+        """
+        union = self.pipeline_.named_steps["features"]
+        classifier = self.pipeline_.named_steps["classifier"]
+        weights = union.transformer_weights or {}
+        coef = classifier.coef_
+        scores = np.tile(classifier.intercept_, (len(items), 1))
+        offset = 0
+        for name, transformer in union.transformer_list:
+            if name == "words":
+                block = _tfidf(transformer, items)
+                width = len(transformer.vocabulary_)
+            else:
+                counts, scaler = transformer.named_steps["count"], transformer.named_steps["scale"]
+                block = (counts.transform(items) - scaler.mean_) / scaler.scale_
+                width = block.shape[1]
+            scores += (block @ coef[:, offset : offset + width].T) * weights.get(name, 1.0)
+            offset += width
+        return scores
+
+    def _in_chunks(self, method: str, X):
+        # Chunks keep memory flat on large batches and let the two feature
+        # blocks share tokenisation (see _features.TOKEN_MEMO_SIZE).
+        check_is_fitted(self, "pipeline_")
+        items = as_sentences(X)
+        if self.pipeline_.named_steps["classifier"].coef_.shape[0] == 1:
+            # Two labels only: scikit-learn's binary parametrisation; no fast path.
+            return getattr(self.pipeline_, method)(items)
+        out = []
+        for i in range(0, len(items), _CHUNK):
+            scores = self._decision(items[i : i + _CHUNK])
+            if method == "predict_proba":
+                scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+                scores /= scores.sum(axis=1, keepdims=True)
+            out.append(scores)
+        return np.vstack(out) if out else np.zeros((0, len(self.classes_)))
+
     def predict_proba(self, X):
         """Probability of each label in ``classes_`` for each sentence."""
-        check_is_fitted(self, "pipeline_")
-        return self.pipeline_.predict_proba(as_sentences(X))
+        return self._in_chunks("predict_proba", X)
 
     def decision_function(self, X):
         """Per-label scores before the softmax."""
-        check_is_fitted(self, "pipeline_")
-        return self.pipeline_.decision_function(as_sentences(X))
+        return self._in_chunks("decision_function", X)
 
     def predict(self, X):
         """The most probable label for each sentence."""
