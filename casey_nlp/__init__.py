@@ -28,10 +28,20 @@ _LAZY = {
     "TaggedSentence": "._classify",
     "classify": "._classify",
     "classify_sentences": "._classify",
+    "classify_many": "._classify",
+    "DocumentResult": "._classify",
     "load_model": "._persist",
     "ModelError": "._persist",
     "evaluate": "._evaluate",
     "EvaluationReport": "._evaluate",
+    "explain": "._explain",
+    "explain_document": "._explain",
+    "Explanation": "._explain",
+    "suggest": "._suggest",
+    "Suggestion": "._suggest",
+    "write_suggestions_csv": "._suggest",
+    "report_html": "._report",
+    "report_markdown": "._report",
 }
 
 __all__ = [

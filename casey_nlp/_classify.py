@@ -8,7 +8,7 @@ from ._model import as_sentences
 from ._persist import load_model
 from ._segment import split_sentences
 
-__all__ = ["TaggedSentence", "classify", "classify_sentences"]
+__all__ = ["DocumentResult", "TaggedSentence", "classify", "classify_many", "classify_sentences"]
 
 
 class TaggedSentence(NamedTuple):
@@ -131,3 +131,128 @@ def classify_sentences(sentences, *, model=None, return_scores=False):
             probabilities = np.zeros((0, len(model.classes_)))
         return labels, probabilities
     return labels
+
+
+class DocumentResult(NamedTuple):
+    """The tags of one document from :func:`classify_many`.
+
+    Attributes
+    ----------
+    source : str
+        The document's id: its path, the id you gave, or its position.
+    sentences : list of TaggedSentence
+        Empty if the document had no text or could not be read.
+    error : str or None
+        Why the document could not be read (then ``sentences`` is empty).
+    """
+
+    source: str
+    sentences: list
+    error: str | None = None
+
+
+def _read_document(item, position):
+    """``(source, text, error)`` for one input of classify_many."""
+    import os
+
+    if isinstance(item, str):
+        return str(position), item, None
+    if isinstance(item, os.PathLike):
+        try:
+            with open(item, encoding="utf-8-sig") as handle:
+                return os.fspath(item), handle.read(), None
+        except UnicodeDecodeError as error:
+            return os.fspath(item), None, f"{os.fspath(item)}: not UTF-8 text (byte {error.start}); re-save it as UTF-8"
+        except FileNotFoundError:
+            return os.fspath(item), None, f"{os.fspath(item)}: file not found"
+        except IsADirectoryError:
+            return os.fspath(item), None, f"{os.fspath(item)}: is a directory"
+        except OSError as error:
+            return os.fspath(item), None, f"{os.fspath(item)}: {error.strerror or error}"
+    if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], str):
+        return str(item[0]), item[1], None
+    raise TypeError(
+        f"input {position} is {type(item).__name__}; expected a str (a document's text), "
+        "a pathlib.Path (a file to read) or an (id, text) tuple"
+    )
+
+
+def _tag_batch(batch, model):
+    """Tag a batch of ``(source, text, error)`` documents with one model call."""
+    model = _model(model)  # None: the shipped model, loaded once per (worker) process
+    segmented = [(source, split_sentences(text) if text else [], error) for source, text, error in batch]
+    everything = [s for _, sentences, _ in segmented for s in sentences]
+    probabilities = model.predict_proba(everything) if everything else None
+    results, offset = [], 0
+    for source, sentences, error in segmented:
+        tagged = []
+        if sentences:
+            tagged = _tagged(sentences, probabilities[offset : offset + len(sentences)], model.classes_)
+            offset += len(sentences)
+        results.append(DocumentResult(source, tagged, error))
+    return results
+
+
+def _batches(inputs, batch_size):
+    batch = []
+    for position, item in enumerate(inputs):
+        batch.append(_read_document(item, position))
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def classify_many(inputs, *, n_jobs=1, model=None, batch_size=64):
+    """Tag many documents, streaming results in input order with bounded memory.
+
+    Documents are read, split and tagged in batches of ``batch_size`` (one
+    vectorised model call per batch); at most a few batches are in memory at
+    once, so an archive of any size can be streamed through.
+
+    Parameters
+    ----------
+    inputs : iterable
+        Each item is a ``str`` (a document's text), a ``pathlib.Path`` (a
+        UTF-8 file to read) or an ``(id, text)`` tuple. It may be a
+        generator.
+    n_jobs : int, default=1
+        Worker processes (joblib); ``-1`` for all cores. Results still come
+        back in input order.
+    model : SentenceClassifier, optional
+        Defaults to the shipped model.
+    batch_size : int, default=64
+        Documents per model call.
+
+    Yields
+    ------
+    DocumentResult
+        ``(source, sentences, error)`` per input, in order. A file that
+        cannot be read or decoded gives a result with ``error`` set and no
+        sentences; the run goes on.
+
+    Examples
+    --------
+    >>> import casey_nlp
+    >>> docs = ["The Met must change.", ("release-2", "ENDS")]
+    >>> for result in casey_nlp.classify_many(docs):
+    ...     print(result.source, [s.label for s in result.sentences])
+    0 ['demand']
+    release-2 ['other']
+    """
+    if isinstance(inputs, str):
+        raise TypeError("classify_many expects an iterable of documents; for one text use classify(text)")
+    batches = _batches(inputs, batch_size)
+    if n_jobs == 1:
+        model = _model(model)
+        for batch in batches:
+            yield from _tag_batch(batch, model)
+        return
+    from joblib import Parallel, delayed
+
+    # With model=None each worker loads the shipped model once, instead of
+    # receiving a pickled copy with every batch.
+    parallel = Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="2*n_jobs")
+    for results in parallel(delayed(_tag_batch)(batch, model) for batch in batches):
+        yield from results

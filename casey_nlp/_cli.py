@@ -87,10 +87,10 @@ def _read_inputs(paths):
             raise DataError(f"{path}: not UTF-8 text (byte {error.start}); re-save it as UTF-8") from None
 
 
-def _rows(source, tagged):
+def _sentence_rows(tagged):
     for index, s in enumerate(tagged):
         yield {
-            "source": source, "index": index, "start": s.start, "end": s.end,
+            "index": index, "start": s.start, "end": s.end,
             "label": s.label, "confidence": round(s.confidence, 4),
             "scores": {label: round(value, 4) for label, value in s.scores.items()},
             "text": s.text,
@@ -102,40 +102,151 @@ def _write_table(rows, out, width=72):
     for row in rows:
         text = " ".join(row["text"].split())
         if len(text) > width:
-            text = text[: width - 1] + "…"
+            text = text[: width - 1] + "\u2026"
         print(f"{row['index'] + 1:>4}  {row['label']:10}  {row['confidence']:.2f}  {text}", file=out)
+        if "explanation" in row:
+            print(f"{'':>4}  {'':10}  {'':>4}  why: {row['explanation']}", file=out)
+
+
+class _Inputs:
+    """The documents named on the command line, as inputs for classify_many.
+
+    Files are passed as paths (read by the workers); a directory stands for
+    the ``*.txt`` files below it; ``-`` is stdin, either one document or,
+    with ``--input-format jsonl``, one JSON object per line with ``id`` and
+    ``text``. Bad JSONL lines are reported and counted, not fatal.
+    """
+
+    def __init__(self, names, input_format):
+        self.names, self.input_format = names, input_format
+        self.failed = 0
+        self.total = None if "-" in names else 0
+        self.paths = []
+        from pathlib import Path
+
+        for name in names:
+            if name == "-":
+                self.paths.append(name)
+            elif Path(name).is_dir():
+                self.paths.extend(sorted(p for p in Path(name).rglob("*.txt") if p.is_file()))
+            else:
+                self.paths.append(Path(name))
+        if self.total is not None:
+            self.total = len(self.paths)
+
+    def report(self, message):
+        self.failed += 1
+        print(f"casey-nlp: error: {message} (skipped)", file=sys.stderr)
+
+    def __iter__(self):
+        for path in self.paths:
+            if path != "-":
+                yield path
+            elif self.input_format == "text":
+                yield ("<stdin>", sys.stdin.read())
+            else:
+                yield from self._jsonl(sys.stdin)
+
+    def _jsonl(self, stream):
+        for line_number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                doc_id, text = record["id"], record["text"]
+                if not isinstance(text, str):
+                    raise TypeError
+            except (json.JSONDecodeError, KeyError, TypeError):
+                self.report(f"<stdin>, line {line_number}: expected a JSON object with 'id' and a string 'text'")
+                continue
+            yield (str(doc_id), text)
+
+
+class _Progress:
+    """A one-line counter on stderr, only when stderr is a terminal."""
+
+    def __init__(self, total):
+        import time
+
+        self.total, self.done, self.sentences = total, 0, 0
+        self.clock, self.shown = time.monotonic, 0.0
+        self.active = sys.stderr.isatty()
+
+    def update(self, n_sentences):
+        self.done += 1
+        self.sentences += n_sentences
+        if self.active and self.clock() - self.shown > 0.5:
+            self.shown = self.clock()
+            of = f"/{self.total}" if self.total else ""
+            print(f"\rtagged {self.done}{of} documents, {self.sentences} sentences", end="", file=sys.stderr)
+
+    def close(self):
+        if self.active and self.shown:
+            print(f"\rtagged {self.done} documents, {self.sentences} sentences", file=sys.stderr)
+
+
+def _explained(inputs, model):
+    """Like classify_many, with an explanation per sentence (slower: one document at a time)."""
+    from ._classify import DocumentResult, _read_document, classify
+    from ._explain import explain_document
+
+    for position, item in enumerate(inputs):
+        source, text, error = _read_document(item, position)
+        if error:
+            yield DocumentResult(source, [], error), []
+        else:
+            yield DocumentResult(source, classify(text, model=model)), explain_document(text, model=model)
 
 
 def _cmd_classify(args) -> int:
-    from ._classify import classify
+    from ._classify import classify_many
     from ._persist import load_model
 
     model = load_model(args.model)
+    inputs = _Inputs(args.files, args.input_format)
     out = sys.stdout
-    all_rows = []
-    for source, text in _read_inputs(args.files):
-        rows = list(_rows(source, classify(text, model=model)))
-        if args.format == "table":
-            if len(args.files) > 1:
-                print(f"\n{source}", file=out)
-            _write_table(rows, out)
-        elif args.format == "jsonl":
-            for row in rows:
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
-            all_rows.extend(rows)
-    if args.format == "json":
-        json.dump(all_rows, out, ensure_ascii=False, indent=2)
-        out.write("\n")
-    elif args.format == "csv":
+    progress = _Progress(inputs.total)
+    several = len(args.files) > 1 or inputs.total != len(args.files)
+    if args.format == "csv":
         fields = ["source", "index", "start", "end", "label", "confidence",
-                  *(f"score_{label}" for label in model.classes_), "text"]
+                  *(f"score_{label}" for label in model.classes_), "text",
+                  *(["explanation"] if args.explain else [])]
         writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
-        for row in all_rows:
-            scores = row.pop("scores")
-            writer.writerow({**row, **{f"score_{k}": v for k, v in scores.items()}})
-    return 0
+    if args.format == "json":
+        out.write("[")
+    first = True
+    if args.explain:
+        results = _explained(inputs, model)
+    else:
+        results = ((r, None) for r in classify_many(inputs, model=None if args.model is None else model, n_jobs=args.jobs))
+    for result, explanations in results:
+        if result.error:
+            inputs.report(result.error)
+            continue
+        rows = list(_sentence_rows(result.sentences))
+        for row, explanation in zip(rows, explanations or ()):
+            row["explanation"] = explanation.summary(3) if args.format in ("table", "csv") else explanation.to_dict()
+        progress.update(len(rows))
+        if args.format == "table":
+            if several:
+                print(f"\n{result.source}", file=out)
+            _write_table(rows, out)
+        elif args.format in ("jsonl", "json"):
+            document = json.dumps({"source": result.source, "sentences": rows}, ensure_ascii=False)
+            if args.format == "jsonl":
+                out.write(document + "\n")
+            else:
+                out.write(("\n" if first else ",\n") + document)
+        else:
+            for row in rows:
+                scores = row.pop("scores")
+                writer.writerow({"source": result.source, **row, **{f"score_{k}": v for k, v in scores.items()}})
+        first = False
+    if args.format == "json":
+        out.write("\n]\n")
+    progress.close()
+    return 1 if inputs.failed else 0
 
 
 def _cmd_train(args) -> int:
@@ -174,6 +285,80 @@ def _open_new(path: str, force: bool):
         raise DataError(f"{path}: already exists; choose another --out or pass --force") from None
 
 
+def _cmd_report(args) -> int:
+    from pathlib import Path
+
+    from ._persist import load_model
+    from ._report import DEFAULT_TITLE, report_html, report_markdown
+
+    ((source, text),) = _read_inputs([args.file])
+    title = DEFAULT_TITLE if args.file == "-" else f"{DEFAULT_TITLE}: {Path(source).name}"
+    render = report_markdown if args.format == "md" else report_html
+    page = render(text, model=load_model(args.model), title=title)
+    # Render first, open second: a failure never leaves an empty report behind.
+    if args.out == "-":
+        sys.stdout.write(page)
+        return 0
+    with _open_new(args.out, args.force) as out:
+        out.write(page)
+    return 0
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
+    return number
+
+
+def _non_negative_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not number >= 0:
+        raise argparse.ArgumentTypeError(f"expected a number of 0 or more, got {value!r}")
+    return number
+
+
+def _cmd_suggest(args) -> int:
+    from ._persist import load_model
+    from ._suggest import suggest, write_suggestions_csv
+
+    documents = dict(_read_inputs(args.files))
+    picks = suggest(documents, n=args.n, model=load_model(args.model), diversity=args.diversity)
+    if not picks:
+        raise DataError(
+            "no sentences to suggest: every sentence of the input is empty, repeated "
+            "or already in the bundled dataset"
+        )
+    # Choose first, open second: a failure never leaves an empty file behind.
+    to_stdout = args.out == "-"
+    out = sys.stdout if to_stdout else _open_new(args.out, args.force)
+    try:
+        write_suggestions_csv(picks, out)
+    finally:
+        if not to_stdout:
+            out.close()
+    info = sys.stderr if to_stdout else sys.stdout
+    where = "stdout" if to_stdout else args.out
+    print(f"{len(picks)} sentences to label, most useful first, written to {where}:", file=info)
+    print(f"{'#':>4}  {'guess':10}  {'conf':>4}  text", file=info)
+    for i, s in enumerate(picks, start=1):
+        text = " ".join(s.text.split())
+        text = text if len(text) <= 64 else text[:63] + "…"
+        print(f"{i:>4}  {s.guess:10}  {s.confidence:.2f}  {text}", file=info)
+    print(
+        f"\nFill in the label column ({', '.join(LABELS)}; delete rows you skip), then:\n"
+        f"  casey-nlp train --add {args.out if not to_stdout else 'FILE'} --out my_model.joblib",
+        file=info,
+    )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="casey-nlp",
@@ -183,9 +368,19 @@ def _parser() -> argparse.ArgumentParser:
 
     classify = commands.add_parser("classify", help="tag the sentences of press releases")
     classify.add_argument("files", nargs="*", default=["-"], metavar="FILE",
-                          help="text files to tag; - (the default) reads stdin")
+                          help="UTF-8 text files or directories (their *.txt files) to tag; "
+                               "- (the default) reads stdin")
     classify.add_argument("--format", choices=("table", "json", "jsonl", "csv"), default="table",
-                          help="output format (default: a readable table)")
+                          help="output: a readable table (default); json or jsonl, one object per "
+                               "document with its sentences; csv, one row per sentence")
+    classify.add_argument("--input-format", choices=("text", "jsonl"), default="text",
+                          help="what stdin holds: one document (default), or one JSON object per "
+                               "line with 'id' and 'text'")
+    classify.add_argument("--explain", action="store_true",
+                          help="show the cues that pushed each sentence towards its label and away "
+                               "from the runner-up")
+    classify.add_argument("--jobs", type=int, default=1, metavar="N",
+                          help="worker processes for large corpora (default 1; -1 for all cores)")
     classify.add_argument("--model", help="a model saved with `casey-nlp train` (default: the shipped model)")
     classify.set_defaults(run=_cmd_classify)
 
@@ -217,6 +412,31 @@ def _parser() -> argparse.ArgumentParser:
     dataset.add_argument("--out", default="-", help="output file for --export (default: stdout)")
     dataset.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     dataset.set_defaults(run=_cmd_dataset)
+
+    suggest = commands.add_parser(
+        "suggest", help="pick the sentences whose labels would help the model most (active learning)"
+    )
+    suggest.add_argument("files", nargs="+", metavar="FILE",
+                         help="documents to choose from (UTF-8 text); - reads stdin")
+    suggest.add_argument("--n", type=_positive_int, default=20, help="how many sentences (default: 20)")
+    suggest.add_argument("--out", required=True,
+                         help="CSV to write (text,label,guess,confidence,doc_id); - for stdout")
+    suggest.add_argument("--diversity", type=_non_negative_float, default=0.5,
+                         help="penalty on picks similar to earlier picks; 0 is plain uncertainty (default: 0.5)")
+    suggest.add_argument("--model", help="a model saved with `casey-nlp train` (default: the shipped model)")
+    suggest.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    suggest.set_defaults(run=_cmd_suggest)
+
+    report = commands.add_parser(
+        "report", help="an annotated HTML (or Markdown) report of one press release"
+    )
+    report.add_argument("file", metavar="FILE", help="the press release (UTF-8 text); - reads stdin")
+    report.add_argument("--out", required=True, help="where to write the report; - for stdout")
+    report.add_argument("--format", choices=("html", "md"), default="html",
+                        help="a self-contained HTML page (default) or Markdown")
+    report.add_argument("--model", help="a model saved with `casey-nlp train` (default: the shipped model)")
+    report.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    report.set_defaults(run=_cmd_report)
     return parser
 
 

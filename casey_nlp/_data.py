@@ -312,6 +312,11 @@ def read_labelled(path) -> list[LabelledRow]:
         if not isinstance(sentence, str) or not sentence.strip():
             raise DataError(f"{where}: empty text; every row needs a sentence")
         label = label.strip() if isinstance(label, str) else label
+        if label in ("", None):
+            raise DataError(
+                f"{where}: label is blank; fill in every label (or delete the row) "
+                f"before training, with one of {', '.join(LABELS)}"
+            )
         if label not in LABELS:
             raise DataError(
                 f"{where}: unknown label {label!r}; use one of {', '.join(LABELS)}"

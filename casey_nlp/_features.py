@@ -79,6 +79,11 @@ def _lowered_tokens(text: str) -> tuple[str, list[str]]:
     return found
 
 
+def surface_tokens(text: str) -> list[str]:
+    """The lower-cased tokens of ``text`` before stemming (what ``tokenize`` stems)."""
+    return _TOKEN.findall(_lower(text))
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stemmed word tokens; numbers become ``<num>``, ``<pct>`` or ``<year>``.
 

@@ -114,3 +114,44 @@ def test_sentence_objects_keep_their_context_in_classify_sentences():
     text = "Changes must include:\n\u2022 Independent investigation of complaints by another force\n"
     sentences = split_sentences(text)
     assert classify_sentences(sentences) == [t.label for t in classify(text)]
+
+
+def test_classify_many_streams_in_order_and_reports_unreadable_files(tmp_path):
+    from pathlib import Path
+
+    from casey_nlp import classify_many
+
+    good = tmp_path / "good.txt"
+    good.write_text("The Met must change.\nENDS", encoding="utf-8")
+    inputs = ["Only 7% of cases were charged.", Path(tmp_path / "missing.txt"), good, ("mine", ""), "x " * 3]
+    results = list(classify_many(inputs, batch_size=2))
+    assert [r.source for r in results] == ["0", str(tmp_path / "missing.txt"), str(good), "mine", "4"]
+    assert results[1].error.endswith("file not found") and results[1].sentences == []
+    assert [s.label for s in results[2].sentences] == [t.label for t in classify("The Met must change.\nENDS")]
+    assert results[3].sentences == [] and results[3].error is None
+
+
+def test_classify_many_is_lazy_and_matches_classify(tmp_path):
+    from casey_nlp import classify_many
+
+    consumed = []
+
+    def documents():
+        for i in range(10):
+            consumed.append(i)
+            yield f"Release {i}: the Met must change. {i}% of cases failed."
+
+    stream = classify_many(documents(), batch_size=3)
+    first = next(stream)
+    assert len(consumed) == 3  # only the first batch was read
+    rest = list(stream)
+    assert [len(r.sentences) for r in [first, *rest]] == [len(classify(d)) for d in documents()]
+
+
+def test_classify_many_rejects_a_single_string_and_unknown_items():
+    from casey_nlp import classify_many
+
+    with pytest.raises(TypeError, match="iterable of documents"):
+        list(classify_many("one text"))
+    with pytest.raises(TypeError, match="input 0 is int"):
+        list(classify_many([3]))

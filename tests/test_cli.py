@@ -75,20 +75,20 @@ def test_classify_jsonl_gives_the_same_tags_as_the_library(release, capsys):
     from casey_nlp import classify
 
     assert main(["classify", "--format", "jsonl", str(release)]) == 0
-    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    (document,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert document["source"] == str(release)
     expected = classify(RELEASE)
-    assert [(r["text"], r["label"], r["start"], r["end"]) for r in rows] == [
+    assert [(r["text"], r["label"], r["start"], r["end"]) for r in document["sentences"]] == [
         (t.text, t.label, t.start, t.end) for t in expected
     ]
-    assert all(r["source"] == str(release) for r in rows)
 
 
 def test_classify_reads_stdin_by_default(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO(RELEASE))
     assert main(["classify", "--format", "json"]) == 0
-    rows = json.loads(capsys.readouterr().out)
-    assert [r["source"] for r in rows] == ["<stdin>"] * len(rows)
-    assert rows[-1]["text"] == "ENDS" and rows[-1]["label"] == "other"
+    (document,) = json.loads(capsys.readouterr().out)
+    assert document["source"] == "<stdin>"
+    assert document["sentences"][-1]["text"] == "ENDS" and document["sentences"][-1]["label"] == "other"
 
 
 def test_classify_table_and_csv(release, capsys):
@@ -127,7 +127,7 @@ def test_train_validates_trains_reports_and_saves(tmp_path, capsys):
     release = tmp_path / "release.txt"
     release.write_text(RELEASE, encoding="utf-8")
     assert main(["classify", "--model", str(out), "--format", "jsonl", str(release)]) == 0
-    labels = [json.loads(line)["label"] for line in capsys.readouterr().out.splitlines()]
+    labels = [row["label"] for row in json.loads(capsys.readouterr().out)["sentences"]]
     from casey_nlp import classify, load_model
 
     assert labels == [t.label for t in classify(RELEASE, model=load_model(out))]
@@ -162,4 +162,69 @@ def test_python_dash_m_runs_the_cli():
         [sys.executable, "-m", "casey_nlp", "classify", "--format", "jsonl", "-"],
         input="The Met must change.", capture_output=True, text=True, check=True,
     )
-    assert json.loads(result.stdout)["label"] == "demand"
+    assert json.loads(result.stdout)["sentences"][0]["label"] == "demand"
+
+
+def test_unreadable_inputs_are_reported_and_skipped_and_the_run_goes_on(tmp_path, capsys):
+    good = tmp_path / "good.txt"
+    good.write_text("The Met must change.", encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"caf\xe9")
+    assert main(["classify", "--format", "jsonl", str(bad), str(tmp_path / "gone.txt"), str(good)]) == 1
+    captured = capsys.readouterr()
+    assert [json.loads(line)["source"] for line in captured.out.splitlines()] == [str(good)]
+    errors = captured.err.strip().splitlines()
+    assert len(errors) == 2 and "bad.txt: not UTF-8" in errors[0] and "gone.txt: file not found" in errors[1]
+
+
+def test_jsonl_on_stdin_keeps_ids_and_reports_bad_lines(monkeypatch, capsys):
+    lines = ['{"id": "r1", "text": "The Met must change."}', "{oops", '{"id": 7, "text": "ENDS"}']
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    assert main(["classify", "--input-format", "jsonl", "--format", "jsonl"]) == 1
+    captured = capsys.readouterr()
+    assert [json.loads(line)["source"] for line in captured.out.splitlines()] == ["r1", "7"]
+    assert "<stdin>, line 2" in captured.err
+
+
+def test_a_generated_corpus_is_tagged_each_document_exactly_once(tmp_path, capsys):
+    """A few thousand documents through the CLI: every input appears once in the output."""
+    corpus = tmp_path / "corpus"
+    sentences = ["The Met must change.", "Only 7% of cases were charged.", "ENDS", "The force has failed."]
+    for i in range(3000):
+        folder = corpus / f"batch{i % 7}"
+        folder.mkdir(parents=True, exist_ok=True)
+        text = "\n".join(sentences[: 1 + i % 4]) + f"\nRelease number {i}."
+        (folder / f"release-{i:04d}.txt").write_text(text, encoding="utf-8")
+    assert main(["classify", "--format", "jsonl", str(corpus)]) == 0
+    documents = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    sources = [d["source"] for d in documents]
+    expected = sorted(str(p) for p in corpus.rglob("*.txt"))
+    assert sorted(sources) == expected and len(sources) == len(set(sources)) == 3000
+    for d in documents:
+        i = int(d["source"][-8:-4])
+        assert len(d["sentences"]) == 2 + i % 4
+
+
+def test_parallel_jobs_give_the_same_output_in_the_same_order(tmp_path, capsys):
+    files = []
+    for i in range(40):
+        path = tmp_path / f"r{i:02d}.txt"
+        path.write_text(f"Release {i}.\nThe Met must change. {i}% of cases failed.", encoding="utf-8")
+        files.append(str(path))
+    assert main(["classify", "--format", "jsonl", *files]) == 0
+    serial = capsys.readouterr().out
+    assert main(["classify", "--format", "jsonl", "--jobs", "2", *files]) == 0
+    assert capsys.readouterr().out == serial
+
+
+def test_classify_explain_adds_the_same_explanations_as_the_library(release, capsys):
+    from casey_nlp import explain_document
+
+    assert main(["classify", "--explain", "--format", "jsonl", str(release)]) == 0
+    (document,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    expected = explain_document(RELEASE)
+    assert [r["explanation"]["runner_up"] for r in document["sentences"]] == [e.runner_up for e in expected]
+    assert [r["label"] for r in document["sentences"]] == [e.label for e in expected]
+    assert main(["classify", "--explain", str(release)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert sum(line.strip().startswith("why: ") for line in table) == len(expected)

@@ -98,3 +98,23 @@ def test_train_adds_rows_and_records_a_data_hash():
         [("Ministers must fund refuges.", "demand"), ("ENDS", "other")], include_bundled=False
     )
     assert only_mine.n_training_rows_ == 2
+
+
+def test_fast_scoring_path_equals_the_fitted_pipeline(fitted, data):
+    from casey_nlp import split_sentences
+
+    X, _, _ = data
+    items = list(X) + ["", "zzz qqq", "must must must must"] + split_sentences("We call for:\n\u2022 Vetting reform")
+    np.testing.assert_allclose(fitted.predict_proba(items), fitted.pipeline_.predict_proba(items), atol=1e-6)
+    np.testing.assert_allclose(fitted.decision_function(items), fitted.pipeline_.decision_function(items), atol=1e-5)
+    assert fitted.predict_proba([]).shape == (0, 5)
+
+
+def test_two_label_models_work_too():
+    model = SentenceClassifier(seed_examples=False).fit(
+        ["The Met must act.", "Police should change.", "ENDS", "Notes to editors"],
+        ["demand", "demand", "other", "other"],
+    )
+    proba = model.predict_proba(["The council must act.", "About us"])
+    assert proba.shape == (2, 2)
+    np.testing.assert_allclose(proba, model.pipeline_.predict_proba(["The council must act.", "About us"]))

@@ -1,0 +1,391 @@
+"""Why a sentence got its tag: exact attributions of the linear model.
+
+The classifier is a multinomial logistic regression, so for a sentence with
+feature vector ``x`` (what the fitted feature union produces: TF-IDF weights
+of word n-grams, and standardised cue counts times ``cue_weight``) the
+log-odds between the predicted label ``a`` and the runner-up ``b`` is exactly
+
+    log(p_a / p_b) = sum_j x_j * (w_a[j] - w_b[j]) + (b_a - b_b)
+
+Each term ``x_j * (w_a[j] - w_b[j])`` is one feature's contribution: positive
+pushes towards the label, negative towards the runner-up. Nothing is
+approximated or sampled.
+
+Standardised cues are measured from the training mean, so a cue that is
+*absent* from a sentence still contributes (e.g. "no obligation word" pushes
+away from ``demand``); such cues are shown with count 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+
+from ._model import as_sentences
+
+__all__ = ["Contribution", "Explanation", "explain", "explain_sentences", "explain_document"]
+
+# Readable descriptions of the cue features (see casey_nlp/_features.py).
+# A cue missing from this table is shown by its name.
+CUE_DESCRIPTIONS = {
+    "cue:modal_obligation": "obligation words (must, should, needs to)",
+    "cue:call_verb": "calls and appeals (call for, urge, recommend)",
+    "cue:norm_negation": "refusals (cannot accept, no more, must end)",
+    "cue:urgency": "urgency (now, urgently, immediately)",
+    "cue:reform_noun": "reform words (reform, overhaul, action, accountability)",
+    "cue:percent": "percentages",
+    "cue:x_out_of_y": "'X in Y' or 'X out of Y'",
+    "cue:fraction_word": "proportions (a fifth, half of, twice as)",
+    "cue:count_of_people": "counts of people or cases (300 women)",
+    "cue:number": "numbers",
+    "cue:rate_phrase": "rates and comparisons (a year, on average, more than)",
+    "cue:told_us": "one person's reported speech (told us, she said)",
+    "cue:one_person": "one person (one woman, her partner)",
+    "cue:she_he": "third-person pronouns (she, he, her, his)",
+    "cue:past_narrative": "past-tense verbs",
+    "cue:finding_verb": "finding words (found, shows, reveals, evidence)",
+    "cue:state_of_affairs": "states of affairs (there is, has been, remains)",
+    "cue:first_person_plural": "we, our, us",
+    "cue:role_title": "job titles (chief executive, director)",
+    "cue:boilerplate": "web boilerplate (cookies, website, ENDS, helpline)",
+    "cue:response_news": "news framing (responds, published, today)",
+    "cue:attribution": "attribution ('X said:')",
+    "cue:date_or_phone": "dates, phone numbers and times",
+    "cue:any_call": "any call cue (obligation, call verb or refusal)",
+    "cue:any_quantity": "any quantity cue (percentage, X in Y, proportion, count)",
+    "cue:any_story": "any story cue (told us, one person)",
+    "cue:any_other": "any 'other' cue (attribution, boilerplate, news framing)",
+    "shape:ends_colon": "ends with a colon",
+    "shape:no_final_punct": "no final punctuation (a heading)",
+    "shape:question": "a question",
+    "shape:short": "short (8 words or fewer)",
+    "shape:log_words": "length (log of the number of words)",
+    "shape:title_case": "share of capitalised words",
+    "shape:has_quote": "contains quotation marks",
+    "shape:starts_lower": "starts in lower case",
+    "context:list_item": "a bulleted or numbered list item",
+    "context:lead_in_call": "its list's lead-in calls for something",
+    "context:lead_in_finding": "its list's lead-in reports something",
+}
+
+
+class Contribution(NamedTuple):
+    """One feature's share of the log-odds between a label and its runner-up.
+
+    Attributes
+    ----------
+    name : str
+        Readable name: the words of an n-gram as they appear in the sentence
+        (``"must act"``), or a cue such as ``"cue:modal_obligation"``.
+    kind : str
+        ``"words"`` for word n-grams, ``"cue"``, ``"shape"`` or ``"context"``.
+    description : str
+        What the feature is: ``"word 2-gram (stemmed: 'must act')"`` or the
+        cue's description.
+    value : float
+        The raw value: a cue's count (0 when absent), a shape feature's value,
+        or an n-gram's TF-IDF weight.
+    contribution : float
+        ``x_j * (w_label[j] - w_runner_up[j])``: positive pushes towards the
+        label, negative towards the runner-up.
+    feature : str
+        The model's own feature name (``model.get_feature_names_out()``).
+    """
+
+    name: str
+    kind: str
+    description: str
+    value: float
+    contribution: float
+    feature: str
+
+    def _value_text(self) -> str:
+        if self.kind == "words":
+            return f"tf-idf {self.value:.2f}"
+        if self.kind in ("cue", "context") and self.value == 0:
+            return "absent"
+        if float(self.value).is_integer():
+            return f"count {int(self.value)}" if self.kind != "shape" else f"= {int(self.value)}"
+        return f"= {self.value:.2f}"
+
+
+@dataclass
+class Explanation:
+    """Why a sentence got its label rather than the runner-up.
+
+    ``logit_difference == intercept_difference + sum(c.contribution for c in
+    contributions)`` exactly (up to floating point).
+
+    Attributes
+    ----------
+    text : str
+        The sentence.
+    label, runner_up : str
+        The predicted label and the second most probable one.
+    probability, runner_up_probability : float
+        Their probabilities.
+    scores : dict of str to float
+        Every label's probability.
+    logit_difference : float
+        ``log(probability / runner_up_probability)``.
+    intercept_difference : float
+        The part of the log-odds that does not depend on the sentence.
+    towards : list of Contribution
+        The ``top`` largest positive contributions (towards ``label``).
+    against : list of Contribution
+        The ``top`` most negative ones (towards ``runner_up``), most negative first.
+    contributions : list of Contribution
+        Every non-zero contribution, largest first.
+    start, end : int or None
+        Offsets in the document for a ``Sentence``; None for a plain str.
+    """
+
+    text: str
+    label: str
+    runner_up: str
+    probability: float
+    runner_up_probability: float
+    scores: dict
+    logit_difference: float
+    intercept_difference: float
+    towards: list
+    against: list
+    contributions: list = field(repr=False)
+    start: int | None = None
+    end: int | None = None
+
+    def to_dict(self) -> dict:
+        """JSON-ready: every field, contributions as dicts (``towards``/``against`` only)."""
+        def rows(items):
+            return [
+                {"name": c.name, "kind": c.kind, "description": c.description,
+                 "value": round(float(c.value), 4), "contribution": round(float(c.contribution), 4),
+                 "feature": c.feature}
+                for c in items
+            ]
+
+        return {
+            "text": self.text,
+            "label": self.label,
+            "runner_up": self.runner_up,
+            "probability": round(self.probability, 4),
+            "runner_up_probability": round(self.runner_up_probability, 4),
+            "scores": {k: round(v, 4) for k, v in self.scores.items()},
+            "logit_difference": round(self.logit_difference, 4),
+            "intercept_difference": round(self.intercept_difference, 4),
+            "towards": rows(self.towards),
+            "against": rows(self.against),
+            "start": self.start,
+            "end": self.end,
+        }
+
+    def summary(self, n: int = 3) -> str:
+        """One line: the ``n`` strongest cues each way, e.g. for a table column."""
+        def names(items):
+            return ", ".join(
+                f"{c.name}{' (absent)' if c.kind != 'words' and c.value == 0 else ''} {c.contribution:+.2f}"
+                for c in items[:n]
+            ) or "nothing"
+
+        return (f"{self.label} over {self.runner_up}: + {names(self.towards)}; "
+                f"- {names(self.against)}")
+
+    def __str__(self) -> str:
+        width = max([len(c.name) for c in self.towards + self.against] + [12])
+        features = self.logit_difference - self.intercept_difference
+        lines = [
+            repr(" ".join(self.text.split())),
+            f"{self.label} ({self.probability:.2f}) rather than {self.runner_up} "
+            f"({self.runner_up_probability:.2f}): log-odds {self.logit_difference:+.2f} "
+            f"= features {features:+.2f} + intercepts {self.intercept_difference:+.2f}",
+        ]
+        for title, items in ((f"towards {self.label}", self.towards), (f"towards {self.runner_up}", self.against)):
+            lines.append(f"  {title}:")
+            if not items:
+                lines.append("    (nothing)")
+            for c in items:
+                lines.append(f"    {c.contribution:+6.2f}  {c.name:{width}s}  {c.description} ({c._value_text()})")
+        return "\n".join(lines)
+
+
+def _linear_parts(model):
+    """``(union, cue_counter, W, b, classes)`` of a fitted SentenceClassifier."""
+    pipeline = getattr(model, "pipeline_", None)
+    if pipeline is None:
+        raise TypeError(
+            f"explain needs a fitted casey_nlp SentenceClassifier, got {type(model).__name__}"
+        )
+    union = pipeline.named_steps["features"]
+    clf = pipeline.named_steps["classifier"]
+    W, b = np.asarray(clf.coef_, dtype=float), np.asarray(clf.intercept_, dtype=float)
+    if W.shape[0] == 1:  # two classes: p1 = sigmoid(w.x + b), i.e. z0 = 0, z1 = w.x + b
+        W = np.vstack([np.zeros_like(W[0]), W[0]])
+        b = np.asarray([0.0, b[0]])
+    cues = dict(union.transformer_list).get("cues")
+    counter = cues.named_steps["count"] if cues is not None else None
+    return union, counter, W, b, np.asarray(clf.classes_)
+
+
+def _surface_ngrams(text: str) -> dict:
+    """Map each stemmed n-gram of ``text`` to its first surface form (lower case)."""
+    from ._features import surface_tokens, tokenize
+
+    raw, stems = surface_tokens(text), tokenize(text)
+    surface = {}
+    for n in (3, 2, 1):
+        for i in range(len(stems) - n + 1):
+            surface.setdefault(" ".join(stems[i:i + n]), " ".join(raw[i:i + n]))
+    return surface
+
+
+def explain_sentences(sentences, *, model=None, top=8) -> list[Explanation]:
+    """Explain several sentences at once; see :func:`explain`.
+
+    Parameters
+    ----------
+    sentences : sequence of str or Sentence
+        ``Sentence`` objects keep their list context (a feature).
+    model : SentenceClassifier, optional
+        Defaults to the shipped model.
+    top : int, default=8
+        How many contributions to keep each way.
+
+    Returns
+    -------
+    list of Explanation
+    """
+    from ._persist import load_model
+
+    items = as_sentences(sentences, "sentences")
+    model = load_model() if model is None else model
+    if not items:
+        return []
+    union, counter, W, b, classes = _linear_parts(model)
+    names = [str(n) for n in union.get_feature_names_out()]
+    X = union.transform(items)
+    X = X.tocsr() if hasattr(X, "tocsr") else np.asarray(X)
+    logits = np.asarray(X @ W.T) + b
+    probabilities = model.predict_proba(items)
+    cue_names = [str(n) for n in counter.get_feature_names_out()] if counter is not None else []
+    raw_cues = counter.transform(items) if counter is not None else None
+    cue_offset = next((i for i, n in enumerate(names) if n.startswith("cues__")), len(names))
+    out = []
+    for row, item in enumerate(items):
+        order = np.argsort(-probabilities[row], kind="stable")
+        a, r = int(order[0]), int(order[1])
+        if hasattr(X, "getrow"):
+            x = X.getrow(row)
+            idx, vals = x.indices, x.data.astype(float)
+        else:
+            idx = np.flatnonzero(X[row])
+            vals = X[row, idx].astype(float)
+        contrib = vals * (W[a, idx] - W[r, idx])
+        text = getattr(item, "text", item)
+        surface = _surface_ngrams(text)
+        contributions = []
+        for j, value, c in zip(idx, vals, contrib):
+            if c == 0:
+                continue
+            feature = names[j]
+            block, _, name = feature.partition("__")
+            if block == "words":
+                shown = surface.get(name, name)
+                n = len(name.split())
+                description = f"word {n}-gram" if n > 1 else "word"
+                if shown != name:
+                    description += f" (stemmed: {name!r})"
+                contributions.append(Contribution(shown, "words", description, float(value), float(c), feature))
+            else:
+                kind = name.split(":", 1)[0] if ":" in name else block
+                raw = float(raw_cues[row, j - cue_offset]) if raw_cues is not None and 0 <= j - cue_offset < len(cue_names) else float(value)
+                description = CUE_DESCRIPTIONS.get(name, name.split(":", 1)[-1].replace("_", " "))
+                contributions.append(Contribution(name, kind, description, raw, float(c), feature))
+        contributions.sort(key=lambda c: -c.contribution)
+        towards = [c for c in contributions if c.contribution > 0][:top]
+        against = [c for c in reversed(contributions) if c.contribution < 0][:top]
+        out.append(
+            Explanation(
+                text=text,
+                label=str(classes[a]),
+                runner_up=str(classes[r]),
+                probability=float(probabilities[row, a]),
+                runner_up_probability=float(probabilities[row, r]),
+                scores={str(c): float(p) for c, p in zip(classes, probabilities[row])},
+                logit_difference=float(logits[row, a] - logits[row, r]),
+                intercept_difference=float(b[a] - b[r]),
+                towards=towards,
+                against=against,
+                contributions=contributions,
+                start=getattr(item, "start", None),
+                end=getattr(item, "end", None),
+            )
+        )
+    return out
+
+
+def explain(sentence, *, model=None, top=8) -> Explanation:
+    """Explain why a sentence got its label rather than the runner-up.
+
+    The model is linear, so the explanation is exact: the log-odds between
+    the predicted label and the second most probable label is the sum of one
+    contribution per feature plus the intercept difference. Word n-grams are
+    shown as they appear in the sentence; cues (``cue:modal_obligation``,
+    ``shape:no_final_punct``, ``context:lead_in_call``, ...) with a
+    description and their raw count.
+
+    Parameters
+    ----------
+    sentence : str or Sentence
+        One sentence. A ``Sentence`` from :func:`casey_nlp.split_sentences`
+        keeps its list context (bullet, lead-in line), which is a feature;
+        a plain str has none.
+    model : SentenceClassifier, optional
+        Defaults to the shipped model.
+    top : int, default=8
+        How many contributions to list each way.
+
+    Returns
+    -------
+    Explanation
+        ``label``, ``runner_up``, their probabilities, ``towards`` (the top
+        contributions towards the label), ``against`` (towards the
+        runner-up), ``logit_difference``, ``intercept_difference``;
+        ``str(explanation)`` is a readable report, ``to_dict()`` JSON-ready.
+
+    Examples
+    --------
+    >>> import casey_nlp
+    >>> e = casey_nlp.explain("The Home Office must act now.")
+    >>> e.label
+    'demand'
+    >>> "cue:modal_obligation" in [c.name for c in e.towards]
+    True
+    >>> total = e.intercept_difference + sum(c.contribution for c in e.contributions)
+    >>> abs(total - e.logit_difference) < 1e-6
+    True
+    """
+    if isinstance(sentence, (list, tuple)) and not hasattr(sentence, "text"):
+        raise TypeError("explain takes one sentence; use explain_sentences for a list")
+    return explain_sentences([sentence], model=model, top=top)[0]
+
+
+def explain_document(text: str, *, model=None, top=8) -> list[Explanation]:
+    """Split a document like :func:`casey_nlp.classify` and explain every sentence.
+
+    Labels and probabilities are the ones ``classify(text, model=model)``
+    gives (same sentences, same list context); ``start``/``end`` are offsets
+    into ``text``.
+
+    Examples
+    --------
+    >>> import casey_nlp
+    >>> [e.label for e in casey_nlp.explain_document("The Met must change. ENDS")]
+    ['demand', 'other']
+    """
+    from ._segment import split_sentences
+
+    if not isinstance(text, str):
+        raise TypeError(f"explain_document expects the document as a str, got {type(text).__name__}")
+    return explain_sentences(split_sentences(text), model=model, top=top)
