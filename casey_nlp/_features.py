@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -19,7 +21,7 @@ __all__ = ["CueFeatures", "CUES", "FEATURE_VERSION", "tokenize"]
 
 # Bump whenever a change here alters the features a fitted model expects: a
 # saved model records it, and loading checks it.
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:'[^\W\d_]+)?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -56,27 +58,22 @@ def _stems(tokens: list[str]) -> list[str]:
         for i, stem in enumerate(out):
             if stem is None:
                 out[i] = stem = _normalise_token(tokens[i])
-                if len(_STEMS) < 200_000:
+                if len(_STEMS) < 50_000:
                     _STEMS[tokens[i]] = stem
     return out
 
 
-# Both feature blocks (words and cues) tokenise the same sentences one after
-# the other; this memo lets the second reuse the first's work. The classifier
-# transforms in chunks smaller than its bound, so within a chunk it always hits.
-_TOKEN_MEMO: dict[str, tuple[str, list[str]]] = {}
-TOKEN_MEMO_SIZE = 20_000
+def tokenised(items) -> list[tuple[str, list[str]]]:
+    """``(lower-cased text, tokens)`` for each sentence (str or ``Sentence``).
 
-
-def _lowered_tokens(text: str) -> tuple[str, list[str]]:
-    found = _TOKEN_MEMO.get(text)
-    if found is None:
-        lowered = _lower(text)
-        found = (lowered, _TOKEN.findall(lowered))
-        if len(_TOKEN_MEMO) >= TOKEN_MEMO_SIZE:
-            _TOKEN_MEMO.clear()
-        _TOKEN_MEMO[text] = found
-    return found
+    Computed once per batch and shared by both feature blocks on the tagging
+    path (see ``SentenceClassifier._decision``).
+    """
+    out = []
+    for item in items:
+        lowered = _lower(item if type(item) is str else item.text)
+        out.append((lowered, _TOKEN.findall(lowered)))
+    return out
 
 
 def surface_tokens(text: str) -> list[str]:
@@ -107,7 +104,7 @@ def word_ngrams(item, ngram_range=(1, 2)) -> list[str]:
     >>> word_ngrams("Police must act.")
     ['polic', 'must', 'act', 'polic must', 'must act']
     """
-    stems = _stems(_lowered_tokens(getattr(item, "text", item))[1])
+    stems = tokenize(getattr(item, "text", item))
     low, high = ngram_range
     grams = stems if low == 1 else []
     if high >= 2 and low <= 2:
@@ -224,13 +221,14 @@ _ATTRIBUTION = re.compile(
     r"\b(?:said|says|added|adds|commented|comments|stated|states|responded|responds)\s*[:,]?\s*[\"\u201c]?$"
     r"|^[^\"]{0,120}\b(?:said|says|added):"
 )
-_ATTRIBUTION_GATE = re.compile("said|says|added|adds|comment|stated|states|respond")
+_ATTRIBUTION_TOKENS = frozenset(
+    "said says added adds commented comments stated states responded responds".split()
+)
 # Numbers that are not measurements: dates, phone numbers, page counts, times.
 _DATE_OR_PHONE = re.compile(
     r"\b\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*"
     r"|\b0\d{3} ?\d{3,4} ?\d{3,4}\b|\b\d+-page\b|\b\d{1,2}(?:am|pm)\b"
 )
-_DIGIT = re.compile(r"\d")
 REGEX_CUES = ("attribution", "date_or_phone")
 
 
@@ -302,7 +300,8 @@ class _PhraseMatcher:
             for index, phrases in enumerate(cues.values())
             for phrase in phrases
         ]
-        # token -> ((cue index, slots, matcher or None for a one-token phrase), ...)
+        # token -> ((cue index, slots, matcher or None for a one-token phrase,
+        #            the words the next token must be, or None), ...)
         self._candidates: dict[str, tuple] = {}
 
     def _lookup(self, token: str) -> tuple:
@@ -311,24 +310,29 @@ class _PhraseMatcher:
                 index,
                 slots,
                 None if len(slots) == 1 else _match if any(slot[2] for slot in slots) else _match_fixed,
+                # A cheap pre-check: most multi-word phrases fail on their second word.
+                slots[1][0] if len(slots) > 1 and not slots[1][1] and not slots[1][2] else None,
             )
             for index, slots in self._phrases
             if _slot_matches(slots[0], token)
         )
-        if len(self._candidates) < 200_000:
+        if len(self._candidates) < 50_000:
             self._candidates[token] = found
         return found
 
     def counts(self, tokens: list[str]) -> list[int]:
         counts = [0] * self.n_cues
         free_from = [0] * self.n_cues  # matches of one cue do not overlap
-        candidates = self._candidates
-        for i, token in enumerate(tokens):
-            found = candidates.get(token)
-            if found is None:
-                found = self._lookup(token)
-            for index, slots, match in found:
+        found_at = list(map(self._candidates.get, tokens))  # C-level lookups
+        if None in found_at:  # tokens seen for the first time
+            found_at = [self._lookup(t) if f is None else f for t, f in zip(tokens, found_at)]
+        last = len(tokens) - 1
+        # Visit only the tokens that can start some phrase (a few per sentence).
+        for i in compress(range(len(tokens)), found_at):
+            for index, slots, match, second in found_at[i]:
                 if free_from[index] <= i:
+                    if second is not None and (i == last or tokens[i + 1] not in second):
+                        continue
                     length = 1 if match is None else match(slots, tokens, i)
                     if length > 0:
                         counts[index] += 1
@@ -352,10 +356,6 @@ CUE_GROUPS = {
 _GROUP_INDEX = {group: [_CUE_NAMES.index(name) for name in members] for group, members in CUE_GROUPS.items()}
 
 
-def _cue_tokens(lowered: str) -> list[str]:
-    return _TOKEN.findall(lowered)
-
-
 SHAPE_FEATURES = (
     "ends_colon",
     "no_final_punct",
@@ -367,25 +367,26 @@ SHAPE_FEATURES = (
     "starts_lower",
 )
 _FINAL = tuple(".?!\"')\u201d\u2019")
-_QUOTES = re.compile("[\"\u201c\u201d]")
+_NO_CONTEXT = (0.0, 0, 0)  # not a list item, no lead-in
+_N_RAW = len(CUES) + len(REGEX_CUES) + len(SHAPE_FEATURES) + 1 + len(LEAD_IN_CUES)
 
 
-_CAPITAL_START = re.compile(r"\b[A-Z\u00c0-\u00de]")
 
 
 def _shape(text: str) -> list[float]:
-    stripped = text.strip()
-    n_words = len(stripped.split()) or 1
-    capitalised = len(_CAPITAL_START.findall(stripped))
+    words = text.split()
+    n_words = len(words) or 1
+    last = words[-1] if words else ""
+    ends_colon = last.endswith(":")
     return [
-        float(stripped.endswith(":")),
-        float(not stripped.endswith(_FINAL) and not stripped.endswith(":")),
-        float(stripped.rstrip("\"'\u201d\u2019").endswith("?")),
-        float(n_words <= 8),
+        ends_colon,
+        not ends_colon and not last.endswith(_FINAL),
+        last.rstrip("\"'\u201d\u2019").endswith("?"),
+        n_words <= 8,
         math.log1p(n_words),
-        capitalised / n_words,
-        float(bool(_QUOTES.search(stripped))),
-        float(stripped[:1].islower()),
+        sum(map(str.isupper, map(itemgetter(0), words))) / n_words,
+        '"' in text or "\u201c" in text or "\u201d" in text,
+        words[0][:1].islower() if words else False,
     ]
 
 
@@ -427,30 +428,36 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         return np.asarray(names, dtype=object)
 
     def transform(self, X):
-        cue_rows, shape_rows, context_rows = [], [], []
-        no_context = [0.0, 0, 0]
-        for item in X:
-            # Sentence objects from split_sentences carry their list context;
-            # plain strings have none.
-            text = getattr(item, "text", item)
-            lowered, tokens = _lowered_tokens(text)
-            counts = _CUE_MATCHER.counts(tokens)
-            counts.append(len(_ATTRIBUTION.findall(lowered)) if _ATTRIBUTION_GATE.search(lowered) else 0)
-            counts.append(len(_DATE_OR_PHONE.findall(lowered)) if _DIGIT.search(lowered) else 0)
-            cue_rows.append(counts)
-            shape_rows.append(_shape(text))
-            lead_in = getattr(item, "lead_in", "")
-            context_rows.append(
-                [1.0, *_LEAD_IN_MATCHER.counts(_cue_tokens(_lower(lead_in)))]
-                if lead_in
-                else [float(getattr(item, "list_item", False)), 0, 0] if not isinstance(item, str) else no_context
-            )
-        n = len(cue_rows)
-        cues = np.minimum(np.asarray(cue_rows, dtype=np.float64).reshape(n, len(_CUE_NAMES)), self.max_count)
-        groups = np.zeros((n, len(_GROUP_INDEX)))
+        items = list(X)
+        return self.transform_tokenised(items, tokenised(items))
+
+    def transform_tokenised(self, items, lowered_tokens):
+        """``transform`` given ``tokenised(items)``, so that tokens can be shared."""
+        n = len(items)
+        rows = []
+        number = _CUE_NAMES.index("number")
+        for item, (lowered, tokens) in zip(items, lowered_tokens):
+            row = _CUE_MATCHER.counts(tokens)
+            row.append(len(_ATTRIBUTION.findall(lowered)) if not _ATTRIBUTION_TOKENS.isdisjoint(tokens) else 0)
+            row.append(len(_DATE_OR_PHONE.findall(lowered)) if row[number] else 0)
+            if type(item) is str:
+                text = item
+                row += _shape(text)
+                row += _NO_CONTEXT
+            else:
+                # Sentence objects from split_sentences carry their list context.
+                text = item.text
+                row += _shape(text)
+                lead_in = getattr(item, "lead_in", "")
+                row.append(float(getattr(item, "list_item", False)))
+                row += _LEAD_IN_MATCHER.counts(_TOKEN.findall(_lower(lead_in))) if lead_in else (0, 0)
+            rows.append(row)
+        raw = np.asarray(rows, dtype=np.float64).reshape(n, _N_RAW)
+        n_cues = len(_CUE_NAMES)
+        cues = np.minimum(raw[:, :n_cues], self.max_count)
+        groups = np.empty((n, len(_GROUP_INDEX)))
         for column, index in enumerate(_GROUP_INDEX.values()):
             groups[:, column] = np.minimum(cues[:, index].sum(axis=1), self.max_count)
-        context = np.asarray(context_rows, dtype=np.float64).reshape(n, 1 + len(LEAD_IN_CUES))
-        context[:, 1:] = np.minimum(context[:, 1:], self.max_count)
-        shape = np.asarray(shape_rows, dtype=np.float64).reshape(n, len(SHAPE_FEATURES))
-        return np.hstack([cues, groups, shape, context])
+        rest = raw[:, n_cues:]
+        rest[:, -len(LEAD_IN_CUES):] = np.minimum(rest[:, -len(LEAD_IN_CUES):], self.max_count)
+        return np.hstack([cues, groups, rest])

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import weakref
 from functools import partial
+from itertools import repeat
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -13,11 +14,11 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from ._features import CueFeatures, word_ngrams
+from ._features import CueFeatures, _stems, tokenised, word_ngrams
 
 __all__ = ["SentenceClassifier", "as_texts", "as_sentences"]
 
-_CHUNK = 8192
+_CHUNK = 2048
 
 
 def as_sentences(X, argument: str = "X") -> list:
@@ -46,28 +47,60 @@ def as_texts(X, argument: str = "X") -> list[str]:
 
 
 
-def _tfidf(vectorizer, items):
-    """``vectorizer.transform(items)`` for our analyzer, sublinear tf and l2 norm."""
+_BIGRAMS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _bigram_index(vectorizer) -> dict:
+    """``{(stem, stem): column}`` for the vectorizer's bigrams, built once per fitted vectorizer."""
+    index = _BIGRAMS.get(vectorizer)
+    if index is None:
+        index = {tuple(g.split(" ")): c for g, c in vectorizer.vocabulary_.items() if " " in g}
+        _BIGRAMS[vectorizer] = index
+    return index
+
+
+def _tfidf(vectorizer, items, lowered_tokens):
+    """``vectorizer.transform(items)`` for our analyzer, sublinear tf and l2 norm.
+
+    ``lowered_tokens`` is ``tokenised(items)``, shared with the cue block.
+    Python only looks the n-grams up (in C, through ``map``); counting,
+    weighting and normalising are done for the whole batch in numpy.
+    """
     from scipy import sparse  # a dependency of scikit-learn
 
-    lookup, analyze = vectorizer.vocabulary_.get, vectorizer.analyzer
-    indptr, indices, counts = [0], [], []
-    for item in items:
-        row = Counter(map(lookup, analyze(item)))  # C-level counting
-        row.pop(None, None)  # n-grams outside the vocabulary
-        indices.extend(row)
-        counts.extend(row.values())
-        indptr.append(len(indices))
-    data = np.asarray(counts, dtype=np.float64)
+    vocabulary, n, width = vectorizer.vocabulary_, len(items), len(vectorizer.vocabulary_)
+    columns, lengths = [], []
+    if getattr(vectorizer.analyzer, "keywords", {}).get("ngram_range") == (1, 2):
+        # The common case: unigrams by stem, bigrams by (stem, stem) tuple,
+        # so no bigram string is ever built.
+        unigram = vocabulary.get
+        bigram = _bigram_index(vectorizer).get
+        for _, tokens in lowered_tokens:
+            stems = _stems(tokens)
+            before = len(columns)
+            columns.extend(map(unigram, stems, repeat(-1)))
+            columns.extend(map(bigram, zip(stems, stems[1:]), repeat(-1)))
+            lengths.append(len(columns) - before)
+    else:
+        for item in items:
+            grams = vectorizer.analyzer(item)
+            columns.extend(map(vocabulary.get, grams, repeat(-1)))
+            lengths.append(len(grams))
+    columns = np.asarray(columns, dtype=np.int64)
+    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    known = columns >= 0  # n-grams outside the vocabulary are dropped
+    keys, counts = np.unique(rows[known] * width + columns[known], return_counts=True)
+    rows, columns = np.divmod(keys, width)
+    data = counts.astype(np.float64)
     if vectorizer.sublinear_tf:
         np.log(data, out=data)
         data += 1.0
-    data *= vectorizer.idf_[indices]
-    rows = np.repeat(np.arange(len(items)), np.diff(indptr))
-    norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(items)))
+    data *= vectorizer.idf_[columns]
+    norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=n))
     norms[norms == 0] = 1.0
     data /= norms[rows]
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(items), len(vectorizer.vocabulary_)))
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))])
+    return sparse.csr_matrix((data, columns, indptr), shape=(n, width))
 
 
 class SentenceClassifier(ClassifierMixin, BaseEstimator):
@@ -208,22 +241,22 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         weights = union.transformer_weights or {}
         coef = classifier.coef_
         scores = np.tile(classifier.intercept_, (len(items), 1))
+        shared_tokens = tokenised(items)
         offset = 0
         for name, transformer in union.transformer_list:
             if name == "words":
-                block = _tfidf(transformer, items)
+                block = _tfidf(transformer, items, shared_tokens)
                 width = len(transformer.vocabulary_)
             else:
                 counts, scaler = transformer.named_steps["count"], transformer.named_steps["scale"]
-                block = (counts.transform(items) - scaler.mean_) / scaler.scale_
+                block = (counts.transform_tokenised(items, shared_tokens) - scaler.mean_) / scaler.scale_
                 width = block.shape[1]
             scores += (block @ coef[:, offset : offset + width].T) * weights.get(name, 1.0)
             offset += width
         return scores
 
     def _in_chunks(self, method: str, X):
-        # Chunks keep memory flat on large batches and let the two feature
-        # blocks share tokenisation (see _features.TOKEN_MEMO_SIZE).
+        # Chunks keep memory flat on large batches.
         check_is_fitted(self, "pipeline_")
         items = as_sentences(X)
         if self.pipeline_.named_steps["classifier"].coef_.shape[0] == 1:
