@@ -36,6 +36,8 @@ _LAZY = {
     "EvaluationReport": "._evaluate",
     "explain": "._explain",
     "explain_document": "._explain",
+    "explain_sentences": "._explain",
+    "Contribution": "._explain",
     "Explanation": "._explain",
     "suggest": "._suggest",
     "Suggestion": "._suggest",

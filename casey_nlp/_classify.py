@@ -24,6 +24,9 @@ class TaggedSentence(NamedTuple):
         Probability of every label (summing to 1).
     start, end : int
         Character offsets into the document.
+    list_item, lead_in
+        The sentence's list context, as in :class:`casey_nlp.Sentence`, so
+        that ``explain(tagged)`` sees what the model saw.
     """
 
     text: str
@@ -31,6 +34,8 @@ class TaggedSentence(NamedTuple):
     scores: dict
     start: int
     end: int
+    list_item: bool = False
+    lead_in: str = ""
 
     @property
     def confidence(self) -> float:
@@ -88,7 +93,7 @@ def _tagged(sentences, probabilities, classes) -> list[TaggedSentence]:
     names = [str(c) for c in classes]
     best = probabilities.argmax(axis=1)
     return [
-        TaggedSentence(s.text, names[b], dict(zip(names, row.tolist())), s.start, s.end)
+        TaggedSentence(s.text, names[b], dict(zip(names, row.tolist())), s.start, s.end, s.list_item, s.lead_in)
         for s, row, b in zip(sentences, probabilities, best)
     ]
 
@@ -177,10 +182,20 @@ def _read_document(item, position):
     )
 
 
+def _split(source, text, error):
+    """``(sentences, error)``: one document's failure must not stop a corpus run."""
+    if error or not text:
+        return [], error
+    try:
+        return split_sentences(text), None
+    except Exception as failure:  # reported as this document's error, not raised
+        return [], f"{source}: could not be split into sentences ({type(failure).__name__}: {failure})"
+
+
 def _tag_batch(batch, model):
     """Tag a batch of ``(source, text, error)`` documents with one model call."""
     model = _model(model)  # None: the shipped model, loaded once per (worker) process
-    segmented = [(source, split_sentences(text) if text else [], error) for source, text, error in batch]
+    segmented = [(source, *_split(source, text, error)) for source, text, error in batch]
     everything = [s for _, sentences, _ in segmented for s in sentences]
     probabilities = model.predict_proba(everything) if everything else None
     results, offset = [], 0

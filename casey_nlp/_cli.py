@@ -70,11 +70,22 @@ def _cmd_dataset(args) -> int:
     return 0
 
 
+def _stdin_text() -> str:
+    """All of stdin as UTF-8 (a byte-order mark is dropped), whatever the locale."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # a StringIO standing in for stdin (tests)
+        return sys.stdin.read()
+    try:
+        return buffer.read().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DataError(f"<stdin>: not UTF-8 text (byte {error.start}); send UTF-8") from None
+
+
 def _read_inputs(paths):
     """Yield ``(source, text)`` per input; ``-`` is stdin. Unreadable files raise DataError."""
     for path in paths:
         if path == "-":
-            yield "<stdin>", sys.stdin.read()
+            yield "<stdin>", _stdin_text()
             continue
         try:
             with open(path, encoding="utf-8-sig") as handle:
@@ -111,8 +122,8 @@ def _write_table(rows, out, width=72):
 class _Inputs:
     """The documents named on the command line, as inputs for classify_many.
 
-    Files are passed as paths (read by the workers); a directory stands for
-    the ``*.txt`` files below it; ``-`` is stdin, either one document or,
+    Files are passed as paths, read as each batch is tagged; a directory
+    stands for the ``*.txt`` files below it (an empty one is reported); ``-`` is stdin, either one document or,
     with ``--input-format jsonl``, one JSON object per line with ``id`` and
     ``text``. Bad JSONL lines are reported and counted, not fatal.
     """
@@ -124,11 +135,16 @@ class _Inputs:
         self.paths = []
         from pathlib import Path
 
+        self.has_folder = False
         for name in names:
             if name == "-":
                 self.paths.append(name)
             elif Path(name).is_dir():
-                self.paths.extend(sorted(p for p in Path(name).rglob("*.txt") if p.is_file()))
+                self.has_folder = True
+                found = sorted(p for p in Path(name).rglob("*.txt") if p.is_file())
+                if not found:
+                    self.report(f"{name}: folder has no *.txt files")
+                self.paths.extend(found)
             else:
                 self.paths.append(Path(name))
         if self.total is not None:
@@ -143,12 +159,19 @@ class _Inputs:
             if path != "-":
                 yield path
             elif self.input_format == "text":
-                yield ("<stdin>", sys.stdin.read())
+                yield ("<stdin>", _stdin_text())
             else:
-                yield from self._jsonl(sys.stdin)
+                yield from self._jsonl(getattr(sys.stdin, "buffer", sys.stdin))
 
     def _jsonl(self, stream):
+        # Line by line, so a large stream is never held in memory at once.
         for line_number, line in enumerate(stream, start=1):
+            if isinstance(line, bytes):
+                try:
+                    line = line.decode("utf-8-sig" if line_number == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    self.report(f"<stdin>, line {line_number}: not UTF-8 text")
+                    continue
             if not line.strip():
                 continue
             try:
@@ -206,7 +229,7 @@ def _cmd_classify(args) -> int:
     inputs = _Inputs(args.files, args.input_format)
     out = sys.stdout
     progress = _Progress(inputs.total)
-    several = len(args.files) > 1 or inputs.total != len(args.files)
+    several = len(args.files) > 1 or inputs.has_folder or args.input_format == "jsonl"
     if args.format == "csv":
         fields = ["source", "index", "start", "end", "label", "confidence",
                   *(f"score_{label}" for label in model.classes_), "text",
@@ -250,15 +273,26 @@ def _cmd_classify(args) -> int:
 
 
 def _cmd_train(args) -> int:
+    from pathlib import Path
+
     from ._evaluate import evaluate
     from ._model import train
 
+    out = Path(args.out)
+    if args.out == "-" or out.is_dir():
+        raise DataError(f"{args.out}: --out needs a file path, such as my_model.joblib")
+    if not args.force and (out.exists() or out.with_suffix(".json").exists()):
+        raise DataError(f"{args.out}: already exists; choose another --out or pass --force")
     model = train(args.add, include_bundled=not args.no_bundled)
     metadata = {}
     if not args.no_eval:
-        report = evaluate(extra=args.add, include_bundled=not args.no_bundled, with_baselines=False)
-        print(report)
-        metadata["evaluation"] = report.to_dict()
+        try:
+            report = evaluate(extra=args.add, include_bundled=not args.no_bundled, with_baselines=False)
+        except DataError as why:
+            print(f"no leave-one-document-out figures: {why}")
+        else:
+            print(report)
+            metadata["evaluation"] = report.to_dict()
     path = model.save(args.out, overwrite=args.force, metadata=metadata)
     print(f"\ntrained on {model.n_training_rows_} sentences; saved {path} and {path.with_suffix('.json')}")
     return 0
@@ -359,6 +393,13 @@ def _cmd_suggest(args) -> int:
     return 0
 
 
+def _jobs(value: str) -> int:
+    jobs = int(value)
+    if jobs == 0 or jobs < -1:
+        raise argparse.ArgumentTypeError("use a positive number of processes, or -1 for all cores")
+    return jobs
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="casey-nlp",
@@ -379,7 +420,7 @@ def _parser() -> argparse.ArgumentParser:
     classify.add_argument("--explain", action="store_true",
                           help="show the cues that pushed each sentence towards its label and away "
                                "from the runner-up")
-    classify.add_argument("--jobs", type=int, default=1, metavar="N",
+    classify.add_argument("--jobs", type=_jobs, default=1, metavar="N",
                           help="worker processes for large corpora (default 1; -1 for all cores)")
     classify.add_argument("--model", help="a model saved with `casey-nlp train` (default: the shipped model)")
     classify.set_defaults(run=_cmd_classify)

@@ -249,7 +249,8 @@ def _user_records(path: Path, text: str):
     if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
         import json
 
-        for line, content in enumerate(text.splitlines(), start=1):
+        # split("\n"), not splitlines(): U+2028 and friends may sit inside JSON strings.
+        for line, content in enumerate(text.split("\n"), start=1):
             if not content.strip():
                 continue
             try:

@@ -83,8 +83,17 @@ class EvaluationReport:
     baselines: dict = field(default_factory=dict)
 
     @property
+    def scored_labels(self) -> list:
+        """The labels macro-F1 averages over: those in the data or predicted."""
+        present = set(self.y_true) | set(self.y_pred)
+        return [label for label in self.labels if label in present]
+
+    @property
     def macro_f1(self) -> float:
-        return float(f1_score(self.y_true, self.y_pred, labels=self.labels, average="macro", zero_division=0))
+        """F1 averaged over ``scored_labels`` (all five on the bundled data)."""
+        return float(
+            f1_score(self.y_true, self.y_pred, labels=self.scored_labels, average="macro", zero_division=0)
+        )
 
     @property
     def accuracy(self) -> float:
@@ -257,15 +266,16 @@ def evaluate(model=None, *, extra=None, include_bundled=True, with_baselines=Tru
     >>> sorted(report.per_document()) == sorted(set(casey_nlp.load_dataset().doc_ids))
     True
     """
-    from ._data import training_rows
+    from ._data import DataError, training_rows
 
     rows = training_rows(extra, include_bundled=include_bundled)
     items = [r.item for r in rows]
     labels = np.asarray([r.label for r in rows], dtype=object)
     groups = np.asarray([r.group for r in rows], dtype=object)
     if len(set(groups)) < 2:
-        raise ValueError(
-            "leave-one-document-out needs at least two documents; give your rows a doc_id column"
+        raise DataError(
+            "leave-one-document-out needs at least two documents; give your rows a doc_id column "
+            "(or keep the bundled data)"
         )
     estimator = SentenceClassifier() if model is None else model
     name = "casey_nlp SentenceClassifier" if model is None else type(model).__name__

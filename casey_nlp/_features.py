@@ -71,7 +71,7 @@ def tokenised(items) -> list[tuple[str, list[str]]]:
     """
     out = []
     for item in items:
-        lowered = _lower(item if type(item) is str else item.text)
+        lowered = _lower(item if isinstance(item, str) else item.text)
         out.append((lowered, _TOKEN.findall(lowered)))
     return out
 
@@ -440,7 +440,7 @@ class CueFeatures(TransformerMixin, BaseEstimator):
             row = _CUE_MATCHER.counts(tokens)
             row.append(len(_ATTRIBUTION.findall(lowered)) if not _ATTRIBUTION_TOKENS.isdisjoint(tokens) else 0)
             row.append(len(_DATE_OR_PHONE.findall(lowered)) if row[number] else 0)
-            if type(item) is str:
+            if isinstance(item, str):
                 text = item
                 row += _shape(text)
                 row += _NO_CONTEXT

@@ -15,6 +15,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from ._features import CueFeatures, _stems, tokenised, word_ngrams
+from ._labels import LABELS
 
 __all__ = ["SentenceClassifier", "as_texts", "as_sentences"]
 
@@ -126,7 +127,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
     use_words, use_cues : bool, default=True
         Switch either feature block off (for ablations).
     seed_examples : bool, default=True
-        Also train on the ~40 seed sentences in ``data/seed_examples.csv``:
+        Also train on the 48 seed sentences in ``data/seed_examples.csv``:
         generic examples of each label written from the annotation
         guideline, not taken from any statement. They are prior knowledge
         that lets the model recognise a label (case studies, above all) even
@@ -197,9 +198,12 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         """Fit on sentences ``X`` (strings or Sentences) and labels ``y``; return self."""
         texts = as_sentences(X)
-        labels = np.asarray(y, dtype=object)
+        labels = np.asarray([str(label) for label in y], dtype=object)
         if len(texts) != len(labels):
             raise ValueError(f"X has {len(texts)} sentences but y has {len(labels)} labels")
+        unknown = sorted(set(labels) - set(LABELS))
+        if unknown:
+            raise ValueError(f"y has unknown label(s) {unknown}; use only {', '.join(LABELS)}")
         if self.seed_examples:
             from ._data import seed_examples
 
@@ -283,6 +287,13 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         """The most probable label for each sentence."""
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False  # X is a list of sentences
+        tags.input_tags.one_d_array = True
+        tags.input_tags.string = True
+        return tags
+
     def get_feature_names_out(self):
         """Names of the features the logistic regression weighs."""
         check_is_fitted(self, "pipeline_")
@@ -293,7 +304,8 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
 
         Writes ``path`` (joblib) and ``path`` with suffix ``.json`` atomically:
         each is written to a temporary file and renamed, so a crash never
-        leaves a half-written model. See :func:`casey_nlp.save_model`.
+        leaves a half-written model; an existing file is kept unless
+        ``overwrite=True``. ``metadata`` adds entries to the metadata file.
         """
         from ._persist import save_model
 

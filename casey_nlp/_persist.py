@@ -106,7 +106,12 @@ def save_model(model, path, *, overwrite=False, metadata=None) -> Path:
 
     from ._features import FEATURE_VERSION
 
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(model, "pipeline_")
     path = Path(path)
+    if str(path) == "-":
+        raise ModelError("-: a model must be saved to a file; give a path such as my_model.joblib")
     if path.suffix == ".json":
         raise ModelError(f"{path}: the model path must not end in .json (that name is for its metadata)")
     if not path.parent.is_dir():

@@ -19,7 +19,7 @@ DEFAULT_TITLE = "Annotated press release"
 
 # A short non-colour cue per label: a letter shown beside every sentence and
 # in the legend, plus a distinct underline style.
-ABBREVIATIONS = {"demand": "D", "finding": "F", "statistic": "S", "case_study": "C", "other": "O"}
+LABEL_LETTERS = {"demand": "D", "finding": "F", "statistic": "S", "case_study": "C", "other": "O"}
 
 # Okabe-Ito colours (distinguishable with the common colour-vision
 # deficiencies): a light tint for the background, the full colour for the
@@ -93,7 +93,7 @@ def _one_line(text: str) -> str:
 
 
 def _abbreviation(label: str) -> str:
-    return ABBREVIATIONS.get(label, label[:1].upper() or "?")
+    return LABEL_LETTERS.get(label, label[:1].upper() or "?")
 
 
 # --------------------------------------------------------------------- HTML

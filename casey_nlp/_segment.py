@@ -27,6 +27,7 @@ __all__ = ["Sentence", "split_sentences", "ABBREVIATIONS"]
 ABBREVIATIONS = frozenset(
     """
     dr mr mrs ms mx prof sir st no nos vs etc e.g i.e eg ie cf al approx
+    u.k u.s u.n e.u a.m p.m
     jan feb mar apr jun jul aug sep sept oct nov dec
     det insp supt ch cllr rt hon gen col lt sgt capt cmdr pc dc ds dci dcs
     co ltd inc plc dept govt fig figs para paras pp p vol ed eds est
@@ -45,6 +46,8 @@ _PLAIN = str.maketrans(
         "\u00a0": " ",
         "\u202f": " ",
         "\u2007": " ",
+        "\ufeff": " ",  # a byte-order mark left at the start of a text
+        "\u200b": " ",
         "\t": " ",
         "\r": " ",  # CRLF: the \n still ends the line; a lone CR is handled below
         "\u2028": "\n",
@@ -107,13 +110,27 @@ def _punkt():
     return PunktSentenceTokenizer(params)
 
 
+def _hard_wrapped(lines: list[str]) -> bool:
+    """True for text wrapped at a fixed width (e-mail, plain-text releases).
+
+    Web text keeps each paragraph on one long line; wrapped text has many
+    lines of 40 to 100 characters, most of them ending mid-sentence.
+    """
+    long = [line.strip() for line in lines if len(line.strip()) >= 40]
+    if len(long) < 4 or max(map(len, long)) > 100:
+        return False
+    return sum(not line.endswith(_SENTENCE_FINAL) for line in long) >= len(long) / 2
+
+
 def _units(plain: str):
     """Yield ``(start, end, list_item)`` blocks of lines that Punkt should split."""
+    lines = plain.split("\n")
+    wrapped = _hard_wrapped(lines)
     unit_start = unit_end = None
     unit_is_item = False
     previous_line = ""
     line_start = 0
-    for line in plain.split("\n"):
+    for line in lines:
         line_start, next_start = line_start, line_start + len(line) + 1
         stripped = line.strip()
         if not stripped:
@@ -130,7 +147,7 @@ def _units(plain: str):
             unit_start is not None
             and not marker
             and not previous_line.endswith(_SENTENCE_FINAL)
-            and stripped[0].islower()
+            and (wrapped or stripped[0].islower())
         )
         if continues:
             unit_end = content_end
@@ -142,6 +159,28 @@ def _units(plain: str):
         line_start = next_start
     if unit_start is not None:
         yield unit_start, unit_end, unit_is_item
+
+
+# Punkt's regular expressions refuse (with a timeout) units of megabytes; no
+# real paragraph is that long, so such a unit is cut at a sentence end (or a
+# space) before this many characters.
+_MAX_UNIT = 20_000
+
+
+def _pieces(units, plain: str):
+    for start, end, list_item in units:
+        while end - start > _MAX_UNIT:
+            window = plain[start : start + _MAX_UNIT]
+            cut = max(window.rfind(". "), window.rfind("\n"))
+            if cut <= 0:
+                cut = window.rfind(" ")
+            cut = _MAX_UNIT if cut <= 0 else cut + 1
+            yield start, start + cut, list_item
+            start += cut
+            while start < end and plain[start].isspace():
+                start += 1
+        if start < end:
+            yield start, end, list_item
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -183,7 +222,7 @@ def split_sentences(text: str) -> list[Sentence]:
     tokenizer = _punkt()
     sentences = []
     lead_in = ""
-    for unit_start, unit_end, list_item in _units(plain):
+    for unit_start, unit_end, list_item in _pieces(_units(plain), plain):
         first = True
         for rel_start, rel_end in tokenizer.span_tokenize(plain[unit_start:unit_end]):
             start, end = unit_start + rel_start, unit_start + rel_end

@@ -155,3 +155,39 @@ def test_classify_many_rejects_a_single_string_and_unknown_items():
         list(classify_many("one text"))
     with pytest.raises(TypeError, match="input 0 is int"):
         list(classify_many([3]))
+
+
+def test_one_unsplittable_document_does_not_stop_a_corpus_run(monkeypatch):
+    from casey_nlp import _classify, classify_many
+
+    real = _classify.split_sentences
+
+    def fragile(text):
+        if "poison" in text:
+            raise RuntimeError("cannot split this")
+        return real(text)
+
+    monkeypatch.setattr(_classify, "split_sentences", fragile)
+    results = list(classify_many(["The Met must act.", "poison pill", "ENDS"]))
+    assert [r.error is None for r in results] == [True, False, True]
+    assert "1: could not be split into sentences (RuntimeError: cannot split this)" == results[1].error
+    assert [s.label for s in results[2].sentences] == ["other"]
+
+
+def test_a_megabyte_on_one_line_is_split_with_exact_offsets():
+    text = "The Met must act now. " * 60_000
+    tagged = classify(text)
+    assert len(tagged) == 60_000 and all(text[t.start : t.end] == t.text for t in tagged[:50])
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_sentence():
+    assert classify("\ufeffThe Met must act.")[0].text == "The Met must act."
+
+
+def test_explaining_a_tagged_sentence_sees_its_list_context():
+    from casey_nlp import explain
+
+    text = "Changes must include:\n\u2022 Independent investigation of complaints by another force\n"
+    item = classify(text)[-1]
+    assert item.list_item and item.lead_in == "Changes must include:"
+    assert explain(item).label == item.label

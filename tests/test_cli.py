@@ -228,3 +228,37 @@ def test_classify_explain_adds_the_same_explanations_as_the_library(release, cap
     assert main(["classify", "--explain", str(release)]) == 0
     table = capsys.readouterr().out.splitlines()
     assert sum(line.strip().startswith("why: ") for line in table) == len(expected)
+
+
+def test_train_refuses_an_existing_out_before_training(tmp_path, capsys, monkeypatch):
+    from casey_nlp import _model
+
+    out = tmp_path / "model.joblib"
+    out.write_bytes(b"keep me")
+    monkeypatch.setattr(_model, "train", lambda *a, **k: pytest.fail("trained before checking --out"))
+    assert main(["train", "--out", str(out)]) == 1
+    assert "already exists" in capsys.readouterr().err and out.read_bytes() == b"keep me"
+    assert main(["train", "--out", "-"]) == 1
+    assert "--out needs a file path" in capsys.readouterr().err
+
+
+def test_train_on_one_document_only_skips_the_figures_but_saves(tmp_path, capsys):
+    extra = tmp_path / "mine.csv"
+    extra.write_text("text,label\nThe Met must act.,demand\nENDS,other\n", encoding="utf-8")
+    out = tmp_path / "m.joblib"
+    assert main(["train", "--add", str(extra), "--no-bundled", "--out", str(out)]) == 0
+    assert "no leave-one-document-out figures" in capsys.readouterr().out
+    assert out.exists()
+    assert main(["evaluate", "--add", str(extra), "--no-bundled"]) == 1
+    assert "at least two documents" in capsys.readouterr().err
+
+
+def test_jobs_must_be_positive_or_minus_one(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["classify", "--jobs", "0", "x.txt"])
+    assert exit_info.value.code == 2
+
+
+def test_an_empty_folder_is_reported(tmp_path, capsys):
+    assert main(["classify", str(tmp_path)]) == 1
+    assert "folder has no *.txt files" in capsys.readouterr().err

@@ -54,3 +54,22 @@ def test_keyword_baseline_rules():
         "One woman told us she was ignored.", "The Met must act.", "7% were charged.",
         "Jane Doe said:", "The force is failing.", "Case Studies",
     ])) == ["case_study", "demand", "statistic", "other", "finding", "other"]
+
+
+def test_macro_f1_averages_over_the_labels_present():
+    from casey_nlp._evaluate import EvaluationReport
+
+    y = np.array(["demand", "other", "demand"], dtype=object)
+    report = EvaluationReport("x", list(LABELS), y, y.copy(), np.array(["a", "b", "b"]))
+    assert report.scored_labels == ["demand", "other"] and report.macro_f1 == 1.0
+
+
+def test_the_readme_and_model_card_tables_are_what_evaluate_prints():
+    """The published figures cannot drift from `casey-nlp evaluate`."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    headline = evaluate().to_markdown().split("\n\n")[0]
+    assert headline in (root / "README.md").read_text(encoding="utf-8")
+    card = (root / "models" / "README.md").read_text(encoding="utf-8")
+    assert evaluate().to_markdown() in card

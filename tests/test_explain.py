@@ -140,7 +140,7 @@ def test_str_and_to_dict_are_readable(model):
     e = explain("The Home Office must act now.", model=model, top=3)
     text = str(e)
     assert text.splitlines()[0] == "'The Home Office must act now.'"
-    assert "demand (0.7" in text and f"rather than {e.runner_up}" in text
+    assert f"{e.label} ({e.probability:.2f}) rather than {e.runner_up}" in text
     assert "cue:modal_obligation" in text and "obligation words" in text and "count 1" in text
     assert len(e.towards) == len(e.against) == 3
     d = json.loads(json.dumps(e.to_dict()))

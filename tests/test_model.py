@@ -62,6 +62,9 @@ def test_seed_examples_teach_labels_absent_from_the_training_data():
     without = SentenceClassifier(seed_examples=False).fit(X, y)
     assert "case_study" in with_seeds.classes_ and "statistic" in with_seeds.classes_
     assert "case_study" not in without.classes_
+    story = "One woman told us she waited two years for a detective to call her back."
+    assert with_seeds.predict([story])[0] == "case_study"
+    assert with_seeds.predict(["Only 3% of reported rapes led to a charge."])[0] == "statistic"
     assert len(seed_examples()[0]) >= 5 * len(LABELS)
 
 
@@ -118,3 +121,23 @@ def test_two_label_models_work_too():
     proba = model.predict_proba(["The council must act.", "About us"])
     assert proba.shape == (2, 2)
     np.testing.assert_allclose(proba, model.pipeline_.predict_proba(["The council must act.", "About us"]))
+
+
+def test_numpy_string_arrays_work_like_lists(fitted, data):
+    X, y, _ = data
+    as_array = np.array(X[:20])  # dtype '<U...', items are numpy.str_
+    np.testing.assert_allclose(fitted.predict_proba(as_array), fitted.predict_proba(list(X[:20])))
+    assert list(SentenceClassifier().fit(np.array(X), np.array(y)).classes_) == sorted(LABELS)
+
+
+def test_unknown_labels_are_refused_at_fit_time():
+    with pytest.raises(ValueError, match=r"unknown label\(s\) \['weird'\]; use only case_study"):
+        SentenceClassifier().fit(["The Met must act.", "ENDS"], ["demand", "weird"])
+
+
+def test_saving_an_unfitted_model_writes_nothing(tmp_path):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        SentenceClassifier().save(tmp_path / "m.joblib")
+    assert list(tmp_path.iterdir()) == []
