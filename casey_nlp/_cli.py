@@ -83,19 +83,18 @@ def _stdin_text() -> str:
 
 def _read_inputs(paths):
     """Yield ``(source, text)`` per input; ``-`` is stdin. Unreadable files raise DataError."""
-    for path in paths:
+    from pathlib import Path
+
+    from ._classify import _read_document
+
+    for position, path in enumerate(paths):
         if path == "-":
             yield "<stdin>", _stdin_text()
             continue
-        try:
-            with open(path, encoding="utf-8-sig") as handle:
-                yield path, handle.read()
-        except FileNotFoundError:
-            raise DataError(f"{path}: file not found") from None
-        except IsADirectoryError:
-            raise DataError(f"{path}: is a directory; pass the files inside it") from None
-        except UnicodeDecodeError as error:
-            raise DataError(f"{path}: not UTF-8 text (byte {error.start}); re-save it as UTF-8") from None
+        source, text, error = _read_document(Path(path), position)
+        if error:
+            raise DataError(error)
+        yield path, text
 
 
 def _sentence_rows(tagged):
