@@ -48,7 +48,11 @@ def _model(model):
 
 
 def classify(text: str, *, model=None) -> list[TaggedSentence]:
-    """Split a press release into sentences and tag each one.
+    """Split a press release into sentences and tag each one, reading each in its document.
+
+    Each sentence is scored on its own words and cues, then read in context
+    (the sentences around it, the heading above it, quotations, its place
+    in the document) by the model's context stage.
 
     Parameters
     ----------
@@ -70,10 +74,16 @@ def classify(text: str, *, model=None) -> list[TaggedSentence]:
     Examples
     --------
     >>> import casey_nlp
-    >>> for s in casey_nlp.classify("The Home Office must act now. 42% of women said so."):
+    >>> text = ("The Home Secretary must order an independent inquiry.\\n"
+    ...         "Only 3% of reported rapes led to a charge in 2023.\\n"
+    ...         "One woman told us she waited two years for a detective to call her back.\\n"
+    ...         "ENDS")
+    >>> for s in casey_nlp.classify(text):
     ...     print(s.start, s.end, s.label)
-    0 29 demand
-    30 51 statistic
+    0 53 demand
+    54 104 statistic
+    105 177 case_study
+    178 182 other
     """
     if not isinstance(text, str):
         raise TypeError(
@@ -85,8 +95,13 @@ def classify(text: str, *, model=None) -> list[TaggedSentence]:
     if not sentences:
         return []
     model = _model(model)
-    probabilities = model.predict_proba(sentences)
-    return _tagged(sentences, probabilities, model.classes_)
+    return _tagged(sentences, _document_proba(model, sentences), model.classes_)
+
+
+def _document_proba(model, sentences, groups=None):
+    """Probabilities of sentences read in their documents (any classifier with predict_proba)."""
+    in_context = getattr(model, "predict_proba_in_context", None)
+    return model.predict_proba(sentences) if in_context is None else in_context(sentences, groups)
 
 
 def _tagged(sentences, probabilities, classes) -> list[TaggedSentence]:
@@ -99,7 +114,10 @@ def _tagged(sentences, probabilities, classes) -> list[TaggedSentence]:
 
 
 def classify_sentences(sentences, *, model=None, return_scores=False):
-    """Tag already-split sentences, in one vectorised pass.
+    """Tag already-split sentences, each on its own, in one vectorised pass.
+
+    No document context is used: each string is read in isolation. To tag a
+    document's sentences in context, pass the whole text to :func:`classify`.
 
     Parameters
     ----------
@@ -197,7 +215,8 @@ def _tag_batch(batch, model):
     model = _model(model)  # None: the shipped model, loaded once per (worker) process
     segmented = [(source, *_split(source, text, error)) for source, text, error in batch]
     everything = [s for _, sentences, _ in segmented for s in sentences]
-    probabilities = model.predict_proba(everything) if everything else None
+    groups = [i for i, (_, sentences, _) in enumerate(segmented) for _ in sentences]
+    probabilities = _document_proba(model, everything, groups) if everything else None
     results, offset = [], 0
     for source, sentences, error in segmented:
         tagged = []

@@ -16,11 +16,28 @@ DATASET_FILE = "sentences.csv"
 SEED_FILE = "seed_examples.csv"
 MANIFEST_FILE = "manifest.csv"
 DATASET_COLUMNS = ("id", "doc_id", "position", "start", "end", "text", "label", "note")
-MANIFEST_COLUMNS = ("doc_id", "file", "organisation", "title", "date", "kind", "sha256")
+MANIFEST_COLUMNS = ("doc_id", "file", "organisation", "title", "date", "sha256")
+
+# subset name -> (folder under data/, what it is). Each folder holds its own
+# manifest.csv, sentences.csv and raw texts, checked the same way.
+SUBSETS = {
+    "statements": ("", "the five public statements answering the Casey Review"),
+    "written": ("written", "documents written for casey_nlp and labelled by two annotators"),
+}
+SUBSET_CHOICES = (*SUBSETS, "all")
 
 
 class DataError(ValueError):
     """A data file is missing, malformed or inconsistent; the message names it."""
+
+
+def subset_names(subset: str) -> list[str]:
+    """The subsets behind ``subset`` ("statements", "written" or "all")."""
+    if subset == "all":
+        return list(SUBSETS)
+    if subset not in SUBSETS:
+        raise ValueError(f"subset={subset!r} is not known; use one of {', '.join(map(repr, SUBSET_CHOICES))}")
+    return [subset]
 
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict]]:
@@ -43,14 +60,40 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict]]:
         raise DataError(f"{path}: not valid UTF-8 ({error.reason} at byte {error.start})") from None
 
 
-def _manifest(folder: Path) -> list[dict]:
-    return [row for _, row in _read_csv(folder / MANIFEST_FILE, MANIFEST_COLUMNS)]
+def _subset_dir(name: str) -> Path:
+    return data_dir() / SUBSETS[name][0]
 
 
-def load_statements() -> dict[str, str]:
-    """The raw text of the five bundled statements, keyed by document id.
+def _documents(name: str) -> list[dict]:
+    """Manifest rows of one subset, each with its checked ``text`` and ``subset``."""
+    folder = _subset_dir(name)
+    documents = []
+    for entry in (row for _, row in _read_csv(folder / MANIFEST_FILE, MANIFEST_COLUMNS)):
+        path = folder / entry["file"]
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise DataError(f"{path}: document file not found; reinstall casey_nlp") from None
+        if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
+            raise DataError(
+                f"{path}: contents differ from the SHA-256 in {folder / MANIFEST_FILE}; "
+                "the raw texts are the source of truth, restore the original file"
+            )
+        # The statements' manifest says "kind", the written corpus's "genre".
+        genre = entry.get("genre") or entry.get("kind") or ""
+        documents.append({**entry, "genre": genre, "subset": name, "text": raw.decode("utf-8")})
+    return documents
 
-    Each file is checked against the SHA-256 recorded in ``data/manifest.csv``.
+
+def load_statements(subset: str = "statements") -> dict[str, str]:
+    """The raw text of the bundled documents, keyed by document id.
+
+    Each file is checked against the SHA-256 recorded in its manifest.
+
+    Parameters
+    ----------
+    subset : {"statements", "written", "all"}, default="statements"
+        The five public statements, the written corpus, or both.
 
     Returns
     -------
@@ -66,23 +109,7 @@ def load_statements() -> dict[str, str]:
     >>> statements["refuge-casey-review"].splitlines()[0]
     'Refuge responds to the Baroness Casey Review'
     """
-    folder = data_dir()
-    statements = {}
-    for entry in _manifest(folder):
-        path = folder / entry["file"]
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise DataError(
-                f"{path}: statement file not found; reinstall casey_nlp"
-            ) from None
-        if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
-            raise DataError(
-                f"{path}: contents differ from the SHA-256 in {MANIFEST_FILE}; "
-                "the statements are the source of truth, restore the original file"
-            )
-        statements[entry["doc_id"]] = raw.decode("utf-8")
-    return statements
+    return {d["doc_id"]: d["text"] for name in subset_names(subset) for d in _documents(name)}
 
 
 def _parse_dataset(path: Path, statements: dict[str, str]) -> list[dict]:
@@ -102,7 +129,7 @@ def _parse_dataset(path: Path, statements: dict[str, str]) -> list[dict]:
         if statements[row["doc_id"]][start:end] != row["text"]:
             raise DataError(
                 f"{where}: text does not match {row['doc_id']}[{start}:{end}]; "
-                "the dataset has drifted from its source statement"
+                "the dataset has drifted from its source document"
             )
         rows.append({**row, "position": position, "start": start, "end": end})
     return rows
@@ -133,15 +160,21 @@ def seed_examples() -> tuple[list, list[str]]:
     return list(items), list(labels)
 
 
-def load_dataset(*, return_X_y: bool = False, as_frame: bool = False):
-    """Load the labelled sentences of the five Casey Review statements.
+def load_dataset(*, subset: str = "statements", return_X_y: bool = False, as_frame: bool = False):
+    """Load labelled sentences: the five Casey Review statements, the written corpus, or both.
 
-    Every sentence of every bundled statement is one sample, labelled
+    Every sentence of every document in the subset is one sample, labelled
     ``demand``, ``finding``, ``statistic``, ``case_study`` or ``other``
     following ``data/GUIDELINE.md``. Rows are in document order.
 
     Parameters
     ----------
+    subset : {"statements", "written", "all"}, default="statements"
+        ``"statements"``: every sentence of the five public statements.
+        ``"written"``: the corpus of documents written for casey_nlp in many
+        genres and on many topics, each labelled by two independent
+        annotators with disagreements settled by a third (see the data card).
+        ``"all"``: both.
     return_X_y : bool, default=False
         If True, return ``(texts, labels)`` instead of a Bunch.
     as_frame : bool, default=False
@@ -154,8 +187,10 @@ def load_dataset(*, return_X_y: bool = False, as_frame: bool = False):
     sklearn.utils.Bunch
         ``data`` (sentence texts), ``target`` (labels), ``target_names``,
         ``ids``, ``doc_ids``, ``positions``, ``starts``, ``ends``, ``notes``,
-        ``documents`` (manifest rows with each statement's ``text``),
-        ``frame`` (None unless ``as_frame``) and ``DESCR`` (the data card).
+        ``subsets``, ``genres`` and ``writers`` (one per row; the writer is
+        the organisation for the public statements), ``documents``
+        (manifest rows with each document's ``text``), ``frame`` (None
+        unless ``as_frame``) and ``DESCR`` (the data card).
     (texts, labels) : tuple of lists
         If ``return_X_y`` is True.
 
@@ -163,7 +198,9 @@ def load_dataset(*, return_X_y: bool = False, as_frame: bool = False):
     ------
     DataError
         If a bundled file is missing, malformed or no longer matches its
-        source statement; the message names the file and line.
+        source document; the message names the file and line.
+    ValueError
+        If ``subset`` is not one of the names above.
 
     Examples
     --------
@@ -173,13 +210,22 @@ def load_dataset(*, return_X_y: bool = False, as_frame: bool = False):
     True
     >>> sorted(bunch.target_names)
     ['case_study', 'demand', 'finding', 'other', 'statistic']
+    >>> sorted(set(load_dataset(subset="all").subsets))
+    ['statements', 'written']
     >>> texts, labels = load_dataset(return_X_y=True)
     """
     from sklearn.utils import Bunch
 
-    folder = data_dir()
-    statements = load_statements()
-    rows = _parse_dataset(folder / DATASET_FILE, statements)
+    documents, rows = [], []
+    for name in subset_names(subset):
+        subset_documents = _documents(name)
+        texts_by_id = {d["doc_id"]: d["text"] for d in subset_documents}
+        by_id = {d["doc_id"]: d for d in subset_documents}
+        for row in _parse_dataset(_subset_dir(name) / DATASET_FILE, texts_by_id):
+            document = by_id[row["doc_id"]]
+            rows.append({**row, "subset": name, "genre": document["genre"],
+                         "writer": document.get("writer") or document["organisation"]})
+        documents += subset_documents
     texts = [row["text"] for row in rows]
     labels = [row["label"] for row in rows]
     frame = None
@@ -190,13 +236,10 @@ def load_dataset(*, return_X_y: bool = False, as_frame: bool = False):
             raise ImportError(
                 "load_dataset(as_frame=True) needs pandas: pip install pandas"
             ) from None
-        frame = pd.DataFrame(rows, columns=list(DATASET_COLUMNS))
+        frame = pd.DataFrame(rows, columns=[*DATASET_COLUMNS, "subset", "genre", "writer"])
         texts, labels = frame["text"], frame["label"]
     if return_X_y:
         return texts, labels
-    documents = [
-        {**entry, "text": statements[entry["doc_id"]]} for entry in _manifest(folder)
-    ]
     return Bunch(
         data=texts,
         target=labels,
@@ -207,9 +250,12 @@ def load_dataset(*, return_X_y: bool = False, as_frame: bool = False):
         starts=[row["start"] for row in rows],
         ends=[row["end"] for row in rows],
         notes=[row["note"] for row in rows],
+        subsets=[row["subset"] for row in rows],
+        genres=[row["genre"] for row in rows],
+        writers=[row["writer"] for row in rows],
         documents=documents,
         frame=frame,
-        DESCR=(folder / "README.md").read_text(encoding="utf-8"),
+        DESCR=(data_dir() / "README.md").read_text(encoding="utf-8"),
     )
 
 
@@ -222,7 +268,9 @@ class LabelledRow(NamedTuple):
     """One training example and where it came from.
 
     ``item`` is what the model sees: the ``Sentence`` (with its list context)
-    for bundled rows, the plain text for users' rows.
+    for bundled rows, the plain text for users' rows. ``group`` is the
+    document; ``subset`` is "statements", "written" or "user"; ``writer`` and
+    ``genre`` come from the bundled manifests (empty for users' rows).
     """
 
     text: str
@@ -230,6 +278,9 @@ class LabelledRow(NamedTuple):
     group: str
     source: str
     item: object = None
+    subset: str = "user"
+    writer: str = ""
+    genre: str = ""
 
 
 def _decode(path: Path) -> str:
@@ -330,16 +381,17 @@ def read_labelled(path) -> list[LabelledRow]:
     return rows
 
 
-def bundled_rows() -> list[LabelledRow]:
-    """The bundled dataset as training rows, grouped by statement."""
+def bundled_rows(subset: str = "all") -> list[LabelledRow]:
+    """The bundled labelled sentences as training rows, grouped by document, in document order."""
     from ._segment import split_sentences
 
-    bunch = load_dataset()
+    bunch = load_dataset(subset=subset)
     segmented = {d["doc_id"]: split_sentences(d["text"]) for d in bunch.documents}
     return [
-        LabelledRow(text, label, doc_id, f"bundled dataset, {sid}", segmented[doc_id][position])
-        for text, label, doc_id, sid, position in zip(
-            bunch.data, bunch.target, bunch.doc_ids, bunch.ids, bunch.positions
+        LabelledRow(text, label, doc_id, f"bundled dataset, {sid}", segmented[doc_id][position], name, writer, genre)
+        for text, label, doc_id, sid, position, name, writer, genre in zip(
+            bunch.data, bunch.target, bunch.doc_ids, bunch.ids, bunch.positions,
+            bunch.subsets, bunch.writers, bunch.genres,
         )
     ]
 
@@ -348,10 +400,10 @@ def training_rows(extra=None, *, include_bundled=True) -> list[LabelledRow]:
     """Combine the bundled data with users' files or rows, refusing conflicts.
 
     ``extra`` is a path, a list of paths, or a list of ``(text, label)`` /
-    ``(text, label, doc_id)`` tuples. The same sentence with two different
-    labels anywhere in the combined data is refused, listing every conflict:
-    fix the labels, or pass ``include_bundled=False`` to replace the bundled
-    data instead of adding to it.
+    ``(text, label, doc_id)`` tuples. A user's sentence that appears
+    elsewhere in the combined data with another label is refused, listing
+    every conflict: fix the labels, or pass ``include_bundled=False`` to
+    replace the bundled data instead of adding to it.
     """
     rows = bundled_rows() if include_bundled else []
     if extra is not None:
@@ -380,21 +432,41 @@ def _row_from_tuple(item, index) -> LabelledRow:
 
 
 def _refuse_conflicts(rows) -> None:
-    first_seen: dict[str, LabelledRow] = {}
+    # Bundled rows were labelled in their document, so the same short line
+    # (a heading, say) may rightly carry different labels in two documents;
+    # only conflicts that involve a user's row are refused.
+    first_seen: dict[str, list[LabelledRow]] = {}
     conflicts = []
     for row in rows:
-        key = " ".join(row.text.split())
-        seen = first_seen.setdefault(key, row)
-        if seen.label != row.label:
-            conflicts.append(
-                f"{row.source}: {row.text[:60]!r} is labelled {row.label!r} "
-                f"but {seen.label!r} at {seen.source}"
-            )
+        seen = first_seen.setdefault(" ".join(row.text.split()), [])
+        for other in seen:
+            if other.label != row.label and "user" in (row.subset, other.subset):
+                conflicts.append(
+                    f"{row.source}: {row.text[:60]!r} is labelled {row.label!r} "
+                    f"but {other.label!r} at {other.source}"
+                )
+                break
+        seen.append(row)
     if conflicts:
         raise DataError(
             f"{len(conflicts)} conflicting label(s); fix them, or drop the bundled data "
             "with include_bundled=False / --no-bundled:\n  " + "\n  ".join(conflicts)
         )
+
+
+def bundled_data_sha256() -> str:
+    """A SHA-256 of the bundled training data files, read as bytes (a few milliseconds).
+
+    Covers each subset's manifest (which holds every raw text's own SHA-256)
+    and labelled sentences, and the seed examples: the shipped model records
+    it, and loading compares it without re-reading and re-segmenting the data.
+    """
+    digest = hashlib.sha256()
+    for name in SUBSETS:
+        for file in (MANIFEST_FILE, DATASET_FILE):
+            digest.update(f"{name}/{file}\x1f".encode("utf-8") + (_subset_dir(name) / file).read_bytes())
+    digest.update(b"seeds\x1f" + (data_dir() / SEED_FILE).read_bytes())
+    return digest.hexdigest()
 
 
 def training_data_hash(rows, seeds: bool) -> str:

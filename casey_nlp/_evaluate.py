@@ -1,7 +1,12 @@
-"""Leave-one-document-out evaluation, with baselines scored on the same folds."""
+"""Blind evaluation: every sentence is tagged by a model that never saw its document.
+
+Three splits give the figures to expect on a new statement (``BLIND_SPLITS``),
+and every model and baseline is scored on the same folds.
+"""
 
 from __future__ import annotations
 
+import inspect
 import re
 from dataclasses import dataclass, field
 
@@ -11,13 +16,25 @@ from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
-from sklearn.model_selection import LeaveOneGroupOut
 from sklearn.pipeline import make_pipeline
 
 from ._labels import LABELS
 from ._model import SentenceClassifier, as_texts
 
-__all__ = ["KeywordBaseline", "EvaluationReport", "evaluate", "baselines"]
+__all__ = ["BLIND_SPLITS", "SPLITS", "KeywordBaseline", "EvaluationReport", "evaluate", "baselines"]
+
+# split name -> what it measures. Models are chosen on the two splits that
+# never test on the five statements the cues were designed from
+# ("written-to-statements" does test on them, but trains on nothing of theirs).
+SPLITS = {
+    "statements": "leave-one-statement-out on the five public statements, "
+    "with the written corpus always in training",
+    "written-to-statements": "trained on the written corpus only, tested on the five public statements",
+    "writers": "leave-one-writer-out on the written corpus: each writer's documents are tagged "
+    "by a model trained on the other writers' documents and the five statements",
+    "documents": "leave-one-document-out over all the training data (use it for your own data)",
+}
+BLIND_SPLITS = ("statements", "written-to-statements", "writers")
 
 
 class KeywordBaseline(ClassifierMixin, BaseEstimator):
@@ -68,10 +85,13 @@ def baselines() -> dict:
 
 @dataclass
 class EvaluationReport:
-    """Leave-one-document-out results for one model.
+    """Blind results for one model on one split.
 
     ``y_true``, ``y_pred`` and ``proba`` are pooled over the folds: every
     sentence was predicted by a model that never saw its document.
+    ``y_pred`` reads each sentence in its document (as ``classify`` does);
+    ``isolated`` holds the same model's figures with each sentence read on
+    its own (as ``classify_sentences`` does), when they differ.
     """
 
     name: str
@@ -81,6 +101,14 @@ class EvaluationReport:
     groups: np.ndarray
     proba: np.ndarray | None = None
     baselines: dict = field(default_factory=dict)
+    split: str = "documents"
+    genres: np.ndarray | None = None
+    isolated: "EvaluationReport | None" = None
+
+    @property
+    def description(self) -> str:
+        """What the split measures, in words."""
+        return SPLITS.get(self.split, self.split)
 
     @property
     def scored_labels(self) -> list:
@@ -109,22 +137,29 @@ class EvaluationReport:
             for i, label in enumerate(self.labels)
         }
 
+    def _per(self, keys) -> dict:
+        out = {}
+        for key in dict.fromkeys(keys):
+            mask = keys == key
+            present = sorted(set(self.y_true[mask]) | set(self.y_pred[mask]))
+            out[str(key)] = {
+                "macro_f1": float(f1_score(self.y_true[mask], self.y_pred[mask], labels=present, average="macro", zero_division=0)),
+                "accuracy": float(np.mean(self.y_true[mask] == self.y_pred[mask])),
+                "n": int(mask.sum()),
+            }
+        return out
+
     def per_document(self) -> dict:
         """``{doc_id: {macro_f1, accuracy, n}}`` for each held-out document.
 
         Macro-F1 here averages over the labels present in that document or
         predicted for it.
         """
-        out = {}
-        for group in dict.fromkeys(self.groups):
-            mask = self.groups == group
-            present = sorted(set(self.y_true[mask]) | set(self.y_pred[mask]))
-            out[str(group)] = {
-                "macro_f1": float(f1_score(self.y_true[mask], self.y_pred[mask], labels=present, average="macro", zero_division=0)),
-                "accuracy": float(np.mean(self.y_true[mask] == self.y_pred[mask])),
-                "n": int(mask.sum()),
-            }
-        return out
+        return self._per(self.groups)
+
+    def per_genre(self) -> dict:
+        """``{genre: {macro_f1, accuracy, n}}``, or ``{}`` when genres are unknown."""
+        return {} if self.genres is None else dict(sorted(self._per(self.genres).items()))
 
     def confusion(self) -> np.ndarray:
         """Rows: true label; columns: predicted label; both in ``labels`` order."""
@@ -155,10 +190,17 @@ class EvaluationReport:
         """Every figure, JSON-ready."""
         return {
             "model": self.name,
+            "split": self.split,
+            "description": self.description,
+            "n_sentences": int(len(self.y_true)),
+            "n_documents": int(len(set(self.groups))),
             "macro_f1": self.macro_f1,
             "accuracy": self.accuracy,
             "per_label": self.per_label(),
             "per_document": self.per_document(),
+            "per_genre": self.per_genre(),
+            "isolated": None if self.isolated is None else {
+                "macro_f1": self.isolated.macro_f1, "accuracy": self.isolated.accuracy},
             "confusion": {"labels": list(self.labels), "matrix": self.confusion().tolist()},
             "calibration": self.calibration(),
             "baselines": {name: {"macro_f1": r.macro_f1, "accuracy": r.accuracy} for name, r in self.baselines.items()},
@@ -168,14 +210,20 @@ class EvaluationReport:
         """The same figures as ``str(report)``, as Markdown tables (for model cards)."""
         out = ["| model | macro-F1 | accuracy |", "|---|---|---|",
                f"| **{self.name}** | **{self.macro_f1:.3f}** | **{self.accuracy:.3f}** |"]
+        if self.isolated is not None:
+            out.append(f"| {self.isolated.name} | {self.isolated.macro_f1:.3f} | {self.isolated.accuracy:.3f} |")
         out += [f"| {name} | {r.macro_f1:.3f} | {r.accuracy:.3f} |" for name, r in self.baselines.items()]
         out += ["", "| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
         out += [f"| {label} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |"
                 for label, m in self.per_label().items()]
         out += ["", "| true \\ predicted | " + " | ".join(self.labels) + " |", "|---" * (len(self.labels) + 1) + "|"]
         out += [f"| {label} | " + " | ".join(str(v) for v in row) + " |" for label, row in zip(self.labels, self.confusion())]
-        out += ["", "| held-out document | sentences | macro-F1 | accuracy |", "|---|---|---|---|"]
-        out += [f"| {doc} | {m['n']} | {m['macro_f1']:.3f} | {m['accuracy']:.3f} |" for doc, m in self.per_document().items()]
+        if self.genres is not None:
+            out += ["", "| genre | sentences | macro-F1 | accuracy |", "|---|---|---|---|"]
+            out += [f"| {g} | {m['n']} | {m['macro_f1']:.3f} | {m['accuracy']:.3f} |" for g, m in self.per_genre().items()]
+        if len(set(self.groups)) <= 12:
+            out += ["", "| held-out document | sentences | macro-F1 | accuracy |", "|---|---|---|---|"]
+            out += [f"| {doc} | {m['n']} | {m['macro_f1']:.3f} | {m['accuracy']:.3f} |" for doc, m in self.per_document().items()]
         calibration = self.calibration()
         if calibration:
             out += ["", f"Calibration of the top label: ECE {calibration['ece']:.3f}, Brier score {calibration['brier']:.3f}.", "",
@@ -185,12 +233,14 @@ class EvaluationReport:
 
     def __str__(self) -> str:
         lines = [
-            f"Leave-one-document-out evaluation of {self.name} "
-            f"({len(self.y_true)} sentences, {len(set(self.groups))} documents)",
+            f"{self.split}: {self.description}",
+            f"{len(self.y_true)} sentences, {len(set(self.groups))} documents",
             "",
             f"{'model':42s} {'macro-F1':>8s} {'accuracy':>8s}",
             f"{self.name:42s} {self.macro_f1:8.3f} {self.accuracy:8.3f}",
         ]
+        if self.isolated is not None:
+            lines.append(f"{self.isolated.name:42s} {self.isolated.macro_f1:8.3f} {self.isolated.accuracy:8.3f}")
         for name, report in self.baselines.items():
             lines.append(f"{name:42s} {report.macro_f1:8.3f} {report.accuracy:8.3f}")
         lines += ["", f"{'label':12s} {'precision':>9s} {'recall':>7s} {'F1':>6s} {'support':>7s}"]
@@ -200,9 +250,14 @@ class EvaluationReport:
         lines.append(" " * 12 + "".join(f"{label[:10]:>11s}" for label in self.labels))
         for label, row in zip(self.labels, self.confusion()):
             lines.append(f"{label:12s}" + "".join(f"{v:11d}" for v in row))
-        lines += ["", f"{'held-out document':30s} {'n':>4s} {'macro-F1':>8s} {'accuracy':>8s}"]
-        for doc, m in self.per_document().items():
-            lines.append(f"{doc:30s} {m['n']:4d} {m['macro_f1']:8.3f} {m['accuracy']:8.3f}")
+        if self.genres is not None:
+            lines += ["", f"{'genre':30s} {'n':>5s} {'macro-F1':>8s} {'accuracy':>8s}"]
+            for genre, m in self.per_genre().items():
+                lines.append(f"{genre:30s} {m['n']:5d} {m['macro_f1']:8.3f} {m['accuracy']:8.3f}")
+        if len(set(self.groups)) <= 12:
+            lines += ["", f"{'held-out document':30s} {'n':>5s} {'macro-F1':>8s} {'accuracy':>8s}"]
+            for doc, m in self.per_document().items():
+                lines.append(f"{doc:30s} {m['n']:5d} {m['macro_f1']:8.3f} {m['accuracy']:8.3f}")
         calibration = self.calibration()
         if calibration:
             lines += [
@@ -216,39 +271,102 @@ class EvaluationReport:
         return "\n".join(lines)
 
 
-def _lodo_predict(estimator, texts, labels, groups, with_proba):
-    """Pooled out-of-fold predictions; each fold fits a fresh clone on the other documents."""
-    y_pred = np.empty(len(labels), dtype=object)
-    proba = np.zeros((len(labels), len(LABELS))) if with_proba else None
-    for train, test in LeaveOneGroupOut().split(labels, labels, groups):
-        model = clone(estimator).fit([texts[i] for i in train], labels[train])
-        test_items = [texts[i] for i in test]
-        if with_proba:
-            fold = model.predict_proba(test_items)
+def _folds(rows, split: str) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``(train, test)`` index arrays for ``split`` over ``rows`` (LabelledRow)."""
+    from ._data import DataError
+
+    subsets = np.asarray([r.subset for r in rows], dtype=object)
+    groups = np.asarray([r.group for r in rows], dtype=object)
+    everything = np.arange(len(rows))
+    if split == "documents":
+        held_out = [groups == g for g in dict.fromkeys(groups)]
+        if len(held_out) < 2:
+            raise DataError(
+                "leave-one-document-out needs at least two documents; give your rows a doc_id column "
+                "(or keep the bundled data)"
+            )
+        return [(everything[~mask], everything[mask]) for mask in held_out]
+    if not {"statements", "written"} <= set(subsets):
+        raise DataError(f"split {split!r} needs the bundled data; use split='documents' for your own data only")
+    statements = subsets == "statements"
+    if split == "statements":
+        return [(everything[groups != g], everything[groups == g]) for g in dict.fromkeys(groups[statements])]
+    if split == "written-to-statements":
+        return [(everything[subsets == "written"], everything[statements])]
+    if split == "writers":
+        writers = np.asarray([r.writer for r in rows], dtype=object)
+        written = subsets == "written"
+        return [
+            (everything[~(written & (writers == w))], everything[written & (writers == w)])
+            for w in dict.fromkeys(writers[written])
+        ]
+    raise ValueError(f"split={split!r} is not known; use one of {', '.join(map(repr, SPLITS))}")
+
+
+def _fit(estimator, items, labels, groups):
+    """Fit a fresh clone, giving it the documents when it can read context."""
+    model = clone(estimator)
+    if "groups" in inspect.signature(model.fit).parameters:
+        return model.fit(items, labels, groups=groups)
+    return model.fit(items, labels)
+
+
+def _predict_folds(estimator, items, labels, groups, folds, with_proba):
+    """Pooled out-of-fold predictions: ``{"context": (y_pred, proba), "isolated": ...}``.
+
+    "context" reads each held-out document as ``classify`` does; "isolated"
+    (only for models with a context stage) reads each sentence alone.
+    """
+    tested = np.concatenate([test for _, test in folds])
+    out = {}
+    for train, test in folds:
+        model = _fit(estimator, [items[i] for i in train], labels[train], groups[train])
+        test_items = [items[i] for i in test]
+        readings = {"context": None}
+        if getattr(model, "context_coef_", None) is not None:
+            readings = {"context": model.predict_proba_in_context(test_items, groups[test]),
+                        "isolated": model.predict_proba(test_items)}
+        elif with_proba:
+            readings = {"context": model.predict_proba(test_items)}
+        for reading, fold in readings.items():
+            y_pred, proba = out.setdefault(
+                reading, (np.empty(len(labels), dtype=object), np.zeros((len(labels), len(LABELS))) if with_proba else None)
+            )
+            if fold is None:
+                y_pred[test] = model.predict(test_items)
+                continue
             columns = [LABELS.index(c) for c in model.classes_]
             proba[np.ix_(test, columns)] = fold
             y_pred[test] = np.asarray(model.classes_, dtype=object)[fold.argmax(axis=1)]
-        else:
-            y_pred[test] = model.predict(test_items)
-    return y_pred, proba
+    return {k: (y[tested], None if p is None else p[tested]) for k, (y, p) in out.items()}, tested
 
 
-def evaluate(model=None, *, extra=None, include_bundled=True, with_baselines=True):
-    """Leave-one-document-out evaluation of a model configuration.
+def evaluate(model=None, *, split="statements", extra=None, include_bundled=True, with_baselines=True):
+    """Blind evaluation of a model configuration on one split.
 
-    Each document is held out in turn; a fresh clone of ``model`` (and of
-    each baseline) is fitted on all the other documents only, so nothing
-    (vocabulary, scaling, weights) is learned from the held-out statement.
+    For each fold, a fresh clone of ``model`` (and of each baseline) is
+    fitted on the training side only, so nothing (vocabulary, scaling,
+    weights, the context stage) is learned from a held-out document.
     Predictions are pooled over folds and scored once.
 
     Parameters
     ----------
     model : estimator, optional
         An unfitted scikit-learn classifier over sentences; defaults to
-        ``SentenceClassifier()`` with default parameters.
+        ``SentenceClassifier()`` with default parameters. If its ``fit``
+        takes ``groups``, it is given each sentence's document.
+    split : str, default="statements"
+        One of ``SPLITS``. The three in ``BLIND_SPLITS`` are the figures to
+        expect on new statements: ``"statements"`` (leave one of the five
+        statements out, the written corpus always in training),
+        ``"written-to-statements"`` (train on the written corpus only) and
+        ``"writers"`` (leave one writer of the written corpus out).
+        ``"documents"`` is leave-one-document-out over everything, for your
+        own data.
     extra, include_bundled
-        As for :func:`casey_nlp.train`: your own labelled files or rows. Rows
-        without ``doc_id`` form one group per file.
+        As for :func:`casey_nlp.train`: your own labelled files or rows,
+        always on the training side of the blind splits. Rows without
+        ``doc_id`` form one group per file.
     with_baselines : bool, default=True
         Also score the majority class, keyword rules and TF-IDF + logistic
         regression on the same folds.
@@ -262,27 +380,34 @@ def evaluate(model=None, *, extra=None, include_bundled=True, with_baselines=Tru
     Examples
     --------
     >>> import casey_nlp
-    >>> report = casey_nlp.evaluate(with_baselines=False)
+    >>> report = casey_nlp.evaluate(split="written-to-statements", with_baselines=False)
     >>> sorted(report.per_document()) == sorted(set(casey_nlp.load_dataset().doc_ids))
     True
     """
-    from ._data import DataError, training_rows
+    from ._data import training_rows
 
     rows = training_rows(extra, include_bundled=include_bundled)
+    folds = _folds(rows, split)
     items = [r.item for r in rows]
     labels = np.asarray([r.label for r in rows], dtype=object)
     groups = np.asarray([r.group for r in rows], dtype=object)
-    if len(set(groups)) < 2:
-        raise DataError(
-            "leave-one-document-out needs at least two documents; give your rows a doc_id column "
-            "(or keep the bundled data)"
-        )
+    genres = np.asarray([r.genre or r.subset for r in rows], dtype=object)
     estimator = SentenceClassifier() if model is None else model
     name = "casey_nlp SentenceClassifier" if model is None else type(model).__name__
-    y_pred, proba = _lodo_predict(estimator, items, labels, groups, hasattr(estimator, "predict_proba"))
-    report = EvaluationReport(name, list(LABELS), labels, y_pred, groups, proba)
+    predictions, tested = _predict_folds(estimator, items, labels, groups, folds, hasattr(estimator, "predict_proba"))
+    truth, held_groups, held_genres = labels[tested], groups[tested], genres[tested]
+
+    def report_for(report_name, y_pred, proba=None):
+        return EvaluationReport(report_name, list(LABELS), truth, y_pred, held_groups, proba,
+                                split=split, genres=held_genres)
+
+    report = report_for(name, *predictions["context"])
+    if "isolated" in predictions:
+        report.name = f"{name} (in context)"
+        report.isolated = report_for(f"{name} (sentences alone)", *predictions["isolated"])
     if with_baselines:
+        texts = [r.text for r in rows]
         for baseline_name, baseline in baselines().items():
-            b_pred, _ = _lodo_predict(baseline, [r.text for r in rows], labels, groups, with_proba=False)
-            report.baselines[baseline_name] = EvaluationReport(baseline_name, list(LABELS), labels, b_pred, groups)
+            b_pred, _ = _predict_folds(baseline, texts, labels, groups, folds, with_proba=False)[0]["context"]
+            report.baselines[baseline_name] = report_for(baseline_name, b_pred)
     return report

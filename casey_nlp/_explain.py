@@ -27,50 +27,6 @@ from ._model import as_sentences
 
 __all__ = ["Contribution", "Explanation", "explain", "explain_sentences", "explain_document"]
 
-# Readable descriptions of the cue features (see casey_nlp/_features.py).
-# A cue missing from this table is shown by its name.
-CUE_DESCRIPTIONS = {
-    "cue:modal_obligation": "obligation words (must, should, needs to)",
-    "cue:call_verb": "calls and appeals (call for, urge, recommend)",
-    "cue:norm_negation": "refusals (cannot accept, no more, must end)",
-    "cue:urgency": "urgency (now, urgently, immediately)",
-    "cue:reform_noun": "reform words (reform, overhaul, action, accountability)",
-    "cue:percent": "percentages",
-    "cue:x_out_of_y": "'X in Y' or 'X out of Y'",
-    "cue:fraction_word": "proportions (a fifth, half of, twice as)",
-    "cue:count_of_people": "counts of people or cases (300 women)",
-    "cue:number": "numbers",
-    "cue:rate_phrase": "rates and comparisons (a year, on average, more than)",
-    "cue:told_us": "one person's reported speech (told us, she said)",
-    "cue:one_person": "one person (one woman, her partner)",
-    "cue:she_he": "third-person pronouns (she, he, her, his)",
-    "cue:past_narrative": "past-tense verbs",
-    "cue:finding_verb": "finding words (found, shows, reveals, evidence)",
-    "cue:state_of_affairs": "states of affairs (there is, has been, remains)",
-    "cue:first_person_plural": "we, our, us",
-    "cue:role_title": "job titles (chief executive, director)",
-    "cue:boilerplate": "web boilerplate (cookies, website, ENDS, helpline)",
-    "cue:response_news": "news framing (responds, published, today)",
-    "cue:attribution": "attribution ('X said:')",
-    "cue:date_or_phone": "dates, phone numbers and times",
-    "cue:any_call": "any call cue (obligation, call verb or refusal)",
-    "cue:any_quantity": "any quantity cue (percentage, X in Y, proportion, count)",
-    "cue:any_story": "any story cue (told us, one person)",
-    "cue:any_other": "any 'other' cue (attribution, boilerplate, news framing)",
-    "shape:ends_colon": "ends with a colon",
-    "shape:no_final_punct": "no final punctuation (a heading)",
-    "shape:question": "a question",
-    "shape:short": "short (8 words or fewer)",
-    "shape:log_words": "length (log of the number of words)",
-    "shape:title_case": "share of capitalised words",
-    "shape:has_quote": "contains quotation marks",
-    "shape:starts_lower": "starts in lower case",
-    "context:list_item": "a bulleted or numbered list item",
-    "context:lead_in_call": "its list's lead-in calls for something",
-    "context:lead_in_finding": "its list's lead-in reports something",
-}
-
-
 class Contribution(NamedTuple):
     """One feature's share of the log-odds between a label and its runner-up.
 
@@ -106,6 +62,8 @@ class Contribution(NamedTuple):
             return f"tf-idf {self.value:.2f}"
         if self.kind in ("cue", "context") and self.value == 0:
             return "absent"
+        if self.kind == "sentence":
+            return f"p = {self.value:.2f}"
         if float(self.value).is_integer():
             return f"count {int(self.value)}" if self.kind != "shape" else f"= {int(self.value)}"
         return f"= {self.value:.2f}"
@@ -140,6 +98,13 @@ class Explanation:
         Every non-zero contribution, largest first.
     start, end : int or None
         Offsets in the document for a ``Sentence``; None for a plain str.
+    own : Explanation or None
+        For a sentence read in its document (:func:`explain_document`): the
+        word and cue explanation of the sentence's own reading, which the
+        context stage then weighs with its neighbours. The contributions
+        above are then the context stage's: ``own reading`` (the sentence on
+        its own) and one per context feature (``previous:case_study``,
+        ``inside_quotation``, ...). None for a sentence read alone.
     """
 
     text: str
@@ -155,6 +120,7 @@ class Explanation:
     contributions: list = field(repr=False)
     start: int | None = None
     end: int | None = None
+    own: "Explanation | None" = field(default=None, repr=False)
 
     def to_dict(self) -> dict:
         """JSON-ready: every field, contributions as dicts (``towards``/``against`` only)."""
@@ -179,6 +145,7 @@ class Explanation:
             "against": rows(self.against),
             "start": self.start,
             "end": self.end,
+            "own": None if self.own is None else self.own.to_dict(),
         }
 
     def summary(self, n: int = 3) -> str:
@@ -207,25 +174,17 @@ class Explanation:
                 lines.append("    (nothing)")
             for c in items:
                 lines.append(f"    {c.contribution:+6.2f}  {c.name:{width}s}  {c.description} ({c._value_text()})")
+        if self.own is not None:
+            lines.append("  the sentence on its own:")
+            lines += ["  " + line for line in str(self.own).split("\n")[1:]]
         return "\n".join(lines)
 
 
-def _linear_parts(model):
-    """``(union, cue_counter, W, b, classes)`` of a fitted SentenceClassifier."""
-    pipeline = getattr(model, "pipeline_", None)
-    if pipeline is None:
+def _check_model(model):
+    if getattr(model, "pipeline_", None) is None or not hasattr(model, "_linear_weights"):
         raise TypeError(
             f"explain needs a fitted casey_nlp SentenceClassifier, got {type(model).__name__}"
         )
-    union = pipeline.named_steps["features"]
-    clf = pipeline.named_steps["classifier"]
-    W, b = np.asarray(clf.coef_, dtype=float), np.asarray(clf.intercept_, dtype=float)
-    if W.shape[0] == 1:  # two classes: p1 = sigmoid(w.x + b), i.e. z0 = 0, z1 = w.x + b
-        W = np.vstack([np.zeros_like(W[0]), W[0]])
-        b = np.asarray([0.0, b[0]])
-    cues = dict(union.transformer_list).get("cues")
-    counter = cues.named_steps["count"] if cues is not None else None
-    return union, counter, W, b, np.asarray(clf.classes_)
 
 
 def _surface_ngrams(text: str) -> dict:
@@ -262,25 +221,23 @@ def explain_sentences(sentences, *, model=None, top=8) -> list[Explanation]:
     model = load_model() if model is None else model
     if not items:
         return []
-    union, counter, W, b, classes = _linear_parts(model)
-    names = [str(n) for n in union.get_feature_names_out()]
-    X = union.transform(items)
-    X = X.tocsr() if hasattr(X, "tocsr") else np.asarray(X)
+    _check_model(model)
+    from ._features import FEATURE_DESCRIPTIONS
+
+    W, b = model._linear_weights()
+    classes = np.asarray(model.classes_)
+    names = [str(n) for n in model.get_feature_names_out()]
+    X = model._feature_matrix(items)
     logits = np.asarray(X @ W.T) + b
     probabilities = model.predict_proba(items)
-    cue_names = [str(n) for n in counter.get_feature_names_out()] if counter is not None else []
-    raw_cues = counter.transform(items) if counter is not None else None
+    raw_cues = model._cue_values(items)
     cue_offset = next((i for i, n in enumerate(names) if n.startswith("cues__")), len(names))
     out = []
     for row, item in enumerate(items):
         order = np.argsort(-probabilities[row], kind="stable")
         a, r = int(order[0]), int(order[1])
-        if hasattr(X, "getrow"):
-            x = X.getrow(row)
-            idx, vals = x.indices, x.data.astype(float)
-        else:
-            idx = np.flatnonzero(X[row])
-            vals = X[row, idx].astype(float)
+        x = X.getrow(row)
+        idx, vals = x.indices, x.data.astype(float)
         contrib = vals * (W[a, idx] - W[r, idx])
         text = getattr(item, "text", item)
         surface = _surface_ngrams(text)
@@ -299,8 +256,8 @@ def explain_sentences(sentences, *, model=None, top=8) -> list[Explanation]:
                 contributions.append(Contribution(shown, "words", description, float(value), float(c), feature))
             else:
                 kind = name.split(":", 1)[0] if ":" in name else block
-                raw = float(raw_cues[row, j - cue_offset]) if raw_cues is not None and 0 <= j - cue_offset < len(cue_names) else float(value)
-                description = CUE_DESCRIPTIONS.get(name, name.split(":", 1)[-1].replace("_", " "))
+                raw = float(raw_cues[row, j - cue_offset]) if raw_cues is not None and j >= cue_offset else float(value)
+                description = FEATURE_DESCRIPTIONS.get(name, name.split(":", 1)[-1].replace("_", " "))
                 contributions.append(Contribution(name, kind, description, raw, float(c), feature))
         contributions.sort(key=lambda c: -c.contribution)
         towards = [c for c in contributions if c.contribution > 0][:top]
@@ -371,12 +328,75 @@ def explain(sentence, *, model=None, top=8) -> Explanation:
     return explain_sentences([sentence], model=model, top=top)[0]
 
 
+def explain_in_context(sentences, *, model=None, top=8, groups=None) -> list[Explanation]:
+    """Explain sentences read in their documents, as ``classify`` tags them.
+
+    The label is the context stage's. Its log-odds are split exactly into
+    the sentence's own reading (one term, explained word by word in
+    ``own``) and each context feature's share. A model without a context
+    stage gives :func:`explain_sentences`.
+    """
+    from ._context import CONTEXT_FEATURES, context_feature_names, context_features, document_bounds, own_reading
+    from ._persist import load_model
+
+    items = as_sentences(sentences, "sentences")
+    model = load_model() if model is None else model
+    own = explain_sentences(items, model=model, top=top)
+    if not items or getattr(model, "context_coef_", None) is None:
+        return own
+    lengths = np.diff(document_bounds(groups, len(items)))
+    alone = np.repeat(lengths == 1, lengths)  # read alone, as classify does
+    classes = [str(c) for c in model.classes_]
+    first_stage = model.predict_proba(items)
+    Z, offset = context_features(first_stage, classes, items, groups), own_reading(first_stage)
+    W, b = model.context_coef_, model.context_intercept_
+    logits = offset + Z @ W.T + b
+    probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    names = context_feature_names(classes)
+    described = {}
+    for feature in CONTEXT_FEATURES:
+        for label in classes if feature.per_label else [None]:
+            name = f"{feature.name}:{label}" if label else feature.name
+            described[name] = f"{feature.description} ({label})" if label else feature.description
+    out = []
+    for row, (item, reading) in enumerate(zip(items, own)):
+        if alone[row]:
+            out.append(reading)
+            continue
+        order = np.argsort(-probabilities[row], kind="stable")
+        a, r = int(order[0]), int(order[1])
+        shares = Z[row] * (W[a] - W[r])
+        # The sentence's own reading enters with weight 1: its share is the
+        # first stage's log-odds between the two labels (clipped as scored).
+        contributions = [Contribution(
+            "own reading", "sentence", f"the sentence on its own reads as {reading.label}",
+            float(first_stage[row, a]), float(offset[row, a] - offset[row, r]), "own_reading",
+        )]
+        contributions += [
+            Contribution(name, "context", described[name], float(Z[row, j]), float(shares[j]), name)
+            for j, name in enumerate(names) if shares[j] != 0
+        ]
+        contributions.sort(key=lambda c: -c.contribution)
+        out.append(Explanation(
+            text=reading.text, label=classes[a], runner_up=classes[r],
+            probability=float(probabilities[row, a]), runner_up_probability=float(probabilities[row, r]),
+            scores={c: float(p) for c, p in zip(classes, probabilities[row])},
+            logit_difference=float(logits[row, a] - logits[row, r]), intercept_difference=float(b[a] - b[r]),
+            towards=[c for c in contributions if c.contribution > 0][:top],
+            against=[c for c in reversed(contributions) if c.contribution < 0][:top],
+            contributions=contributions, start=reading.start, end=reading.end, own=reading,
+        ))
+    return out
+
+
 def explain_document(text: str, *, model=None, top=8) -> list[Explanation]:
-    """Split a document like :func:`casey_nlp.classify` and explain every sentence.
+    """Split a document like :func:`casey_nlp.classify` and explain every sentence in context.
 
     Labels and probabilities are the ones ``classify(text, model=model)``
-    gives (same sentences, same list context); ``start``/``end`` are offsets
-    into ``text``.
+    gives (same sentences, same context); ``start``/``end`` are offsets into
+    ``text``. Each explanation's ``own`` explains the sentence's own words
+    and cues; its contributions say how the context moved the tag.
 
     Examples
     --------
@@ -388,4 +408,4 @@ def explain_document(text: str, *, model=None, top=8) -> list[Explanation]:
 
     if not isinstance(text, str):
         raise TypeError(f"explain_document expects the document as a str, got {type(text).__name__}")
-    return explain_sentences(split_sentences(text), model=model, top=top)
+    return explain_in_context(split_sentences(text), model=model, top=top)

@@ -8,20 +8,18 @@ story, attribution and heading shapes, web boilerplate).
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
+from typing import Callable, NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-__all__ = ["CueFeatures", "CUES", "FEATURE_VERSION", "tokenize"]
-
-# Bump whenever a change here alters the features a fitted model expects: a
-# saved model records it, and loading checks it.
-FEATURE_VERSION = 4
+__all__ = ["CueFeatures", "FEATURES", "FEATURE_NAMES", "FEATURE_VERSION", "Feature", "tokenize"]
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:'[^\W\d_]+)?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -114,124 +112,6 @@ def word_ngrams(item, ngram_range=(1, 2)) -> list[str]:
     return grams
 
 
-# --- Cues ---------------------------------------------------------------------
-#
-# A cue is a list of phrases matched on the sentence's lower-cased tokens
-# (the same tokens as ``tokenize`` before stemming). Matching tokens with
-# dictionaries is several times faster than running one regular expression
-# per cue over the text, and cue extraction sits on the tagging hot path.
-#
-# Phrase syntax: slots separated by spaces; a slot lists alternatives with
-# "|"; "pre*" matches a prefix, "*suf" a suffix, "#" any number, "#w" a
-# number or a number word, "_" any token; a slot ending in "?" is optional.
-
-_NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten"
-_PEOPLE = (
-    "women|men|girls|boys|children|people|officers|staff|survivors|victims|cases|crimes|"
-    "complaints|allegations|reports|londoners|respondents|members|adults|families|"
-    "incidents|investigations|arrests|charges|convictions|deaths"
-)
-
-# name -> phrases. Each cue becomes one feature: its number of matches (capped).
-CUES = {
-    # demand
-    "modal_obligation": [
-        "must", "should", "shall", "ought to", "need|needs to", "need", "has to", "have to",
-        "got to", "require|requires|required", "needs",
-    ],
-    "call_verb": [
-        "call|calls|called|calling on|for|upon", "urge|urges|urged", "demand|demands|demanded",
-        "insist|insists", "recommend|recommends|recommended|recommendation|recommendations",
-        "we want|ask|expect|welcome", "look|looking to", "deserve|deserves", "accept|accepted and",
-    ],
-    "norm_negation": [
-        "cannot be|accept", "can't be", "must|should not", "shouldn't", "can no longer",
-        "no more", "must end", "has to change", "not acceptable",
-    ],
-    "urgency": ["urgent|urgently|now|immediate|immediately|swiftly|quickly", "without delay"],
-    "reform_noun": [
-        "reform|overhaul|change|changes|transformation|inquiry|action|suspension|suspending|dismissal",
-        "accountab*|implement*",
-    ],
-    # statistic
-    "percent": ["*%", "per cent", "percent|percentage"],
-    "x_out_of_y": ["#w out of every? #w", "#w in every? #w"],
-    "fraction_word": [
-        "a fifth|third|quarter|half|tenth", "one|two|three fifth|fifths|third|thirds|quarter|quarters",
-        "half|majority|minority of", "twice as", "times more|as",
-    ],
-    "count_of_people": ["#|hundreds|thousands plus? _? " + _PEOPLE],
-    "number": ["#"],
-    "rate_phrase": [
-        "every _? minute|minutes|hour|hours|day|days|week|weeks", "a week|year|day|month",
-        "per year|week|day|month", "on average", "fewer|more than",
-        "almost|over|nearly|increase|decrease|rate", "rise|fall of",
-    ],
-    # case_study
-    "told_us": ["told us|me|the", "said she|he", "she|he said", "described|describes how"],
-    "one_person": [
-        "one|another woman|man|survivor", "a woman|man who", "one victim", "a mother",
-        "her|his ex? partner", "her children|child|husband|home|family", "his children|wife",
-    ],
-    "she_he": ["she|he|her|him|his|herself|himself"],
-    "past_narrative": [
-        "was|were|had|did|went|told|said|made|asked|reported|informed|received|waited|left|took",
-        "*ed",
-    ],
-    # finding
-    "finding_verb": [
-        "found|finds|show|shows|showed|reveal|reveals|revealed|conclude|concludes|concluded",
-        "highlight|highlights|highlighted|highlighting|confirm|confirms|confirmed|exposed",
-        "describe|describes|identified|evidence|endemic|rife|institutional|institutionally",
-    ],
-    "state_of_affairs": [
-        "has|have been", "there is|are", "is|are|remain|remains|failed|failing|fails",
-        "continue|continues to",
-    ],
-    "first_person_plural": ["we|our|us"],
-    # other: attribution, headings, boilerplate
-    "role_title": [
-        "chief executive", "head of", "ceo|director|spokesman|spokeswoman|spokesperson|chair|founder|minister|commissioner",
-    ],
-    "boilerplate": [
-        "cookie|cookies|website|click|visit|www|http*|subscribe|newsletter|helpline|ends|privacy|free|confidential|signpost",
-        "skip to", "notes to editors", "about us", "read|also more|read", "contact us",
-        "24 hours", "here for you", "affected by",
-    ],
-    "response_news": [
-        "respond|responds|responded|response|published|publication|release|announcement|today",
-    ],
-}
-
-# Cues read from a list item's lead-in (``Sentence.lead_in``): "Changes must
-# include:" makes its items demands, "Other findings:" makes them findings.
-LEAD_IN_CUES = {
-    "lead_in_call": [
-        "must|should|need|needs|urge|urges|demand|demands|reform|reforms|change|changes|welcome",
-        "call|calls|called|calling on|for", "recommend*|priorit*|includ*", "we want|ask",
-    ],
-    "lead_in_finding": [
-        "found|find|finds|finding|findings|evidence|saw|seen|concern|concerns|show|shows",
-        "reveal*|problem*|failure*|issue*",
-    ],
-}
-
-# "Said:" at the end of a line, or "X, director of Y, said:" before a quote.
-_ATTRIBUTION = re.compile(
-    r"\b(?:said|says|added|adds|commented|comments|stated|states|responded|responds)\s*[:,]?\s*[\"\u201c]?$"
-    r"|^[^\"]{0,120}\b(?:said|says|added):"
-)
-_ATTRIBUTION_TOKENS = frozenset(
-    "said says added adds commented comments stated states responded responds".split()
-)
-# Numbers that are not measurements: dates, phone numbers, page counts, times.
-_DATE_OR_PHONE = re.compile(
-    r"\b\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*"
-    r"|\b0\d{3} ?\d{3,4} ?\d{3,4}\b|\b\d+-page\b|\b\d{1,2}(?:am|pm)\b"
-)
-REGEX_CUES = ("attribution", "date_or_phone")
-
-
 def _is_number(token: str) -> bool:
     return token[:1].isdigit()
 
@@ -293,11 +173,11 @@ def _match(slots, tokens, i) -> int:
 class _PhraseMatcher:
     """Counts non-overlapping phrase matches per cue in one pass over the tokens."""
 
-    def __init__(self, cues: dict):
+    def __init__(self, cues: list):
         self.n_cues = len(cues)
         self._phrases = [
             (index, tuple(_slot(spec) for spec in phrase.split()))
-            for index, phrases in enumerate(cues.values())
+            for index, phrases in enumerate(cues)
             for phrase in phrases
         ]
         # token -> ((cue index, slots, matcher or None for a one-token phrase,
@@ -340,58 +220,301 @@ class _PhraseMatcher:
         return counts
 
 
-_CUE_MATCHER = _PhraseMatcher(CUES)
-_LEAD_IN_MATCHER = _PhraseMatcher(LEAD_IN_CUES)
-_CUE_NAMES = [*CUES, *REGEX_CUES]
-
-# Sums over related cues: with a handful of examples per label, evidence that
-# is pooled ("some quantity is reported") generalises better than any single
-# pattern seen once.
-CUE_GROUPS = {
-    "any_call": ("modal_obligation", "call_verb", "norm_negation"),
-    "any_quantity": ("percent", "x_out_of_y", "fraction_word", "count_of_people"),
-    "any_story": ("told_us", "one_person"),
-    "any_other": ("attribution", "boilerplate", "response_news"),
-}
-_GROUP_INDEX = {group: [_CUE_NAMES.index(name) for name in members] for group, members in CUE_GROUPS.items()}
 
 
-SHAPE_FEATURES = (
-    "ends_colon",
-    "no_final_punct",
-    "question",
-    "short",
-    "log_words",
-    "title_case",
-    "has_quote",
-    "starts_lower",
+# --- The feature registry ------------------------------------------------------
+#
+# Every hand-made feature is one row of FEATURES: a name, a description (what
+# `explain` shows), and how it is computed, as exactly one of
+#
+#   phrases  token phrases counted in the sentence (capped at max_count);
+#   lead_in  token phrases counted in a list item's lead-in line (capped);
+#   count    a function of the sentence giving a count (capped);
+#   total    the sum of other, earlier rows (capped): pooled evidence ("some
+#            quantity is reported") generalises better than any single
+#            pattern seen once;
+#   value    a function of the sentence giving a value used as it is.
+#
+# Phrases are matched on the sentence's lower-cased tokens (the tokens
+# ``tokenize`` stems). Matching tokens with dictionaries is several times
+# faster than one regular expression per cue, and cues sit on the tagging
+# hot path. Phrase syntax: slots separated by spaces; a slot lists
+# alternatives with "|"; "pre*" matches a prefix, "*suf" a suffix, "#" any
+# number, "#w" a number or a number word, "_" any token; a slot ending in
+# "?" is optional. Every phrase is checked when this module is imported, so
+# one that could never match fails loudly.
+
+_NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten"
+_PEOPLE = (
+    "women|men|girls|boys|children|people|officers|staff|survivors|victims|cases|crimes|"
+    "complaints|allegations|reports|londoners|respondents|members|adults|families|"
+    "incidents|investigations|arrests|charges|convictions|deaths"
+)
+
+# "Said:" at the end of a line, or "X, director of Y, said:" before a quote.
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|added|adds|commented|comments|stated|states|responded|responds)\s*[:,]?\s*[\"\u201c]?$"
+    r"|^[^\"]{0,120}\b(?:said|says|added):"
+)
+_ATTRIBUTION_TOKENS = frozenset(
+    "said says added adds commented comments stated states responded responds".split()
+)
+# Numbers that are not measurements: dates, phone numbers (national, London
+# 020 and international +44 forms), page counts, times.
+_DATE_OR_PHONE = re.compile(
+    r"\b\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*"
+    r"|\b0\d{3} ?\d{3,4} ?\d{3,4}\b|\b0\d{2} ?\d{4} ?\d{4}\b|\+44[\d ]{9,13}"
+    r"|\b\d+-page\b|\b\d{1,2}(?:am|pm)\b"
 )
 _FINAL = tuple(".?!\"')\u201d\u2019")
-_NO_CONTEXT = (0.0, 0, 0)  # not a list item, no lead-in
-_N_RAW = len(CUES) + len(REGEX_CUES) + len(SHAPE_FEATURES) + 1 + len(LEAD_IN_CUES)
 
 
+class Parsed(NamedTuple):
+    """What the feature functions see of one sentence, computed once."""
+
+    text: str
+    lowered: str
+    tokens: list
+    words: list
+    list_item: bool
+    lead_in: str
 
 
-def _shape(text: str) -> list[float]:
-    words = text.split()
-    n_words = len(words) or 1
-    last = words[-1] if words else ""
-    ends_colon = last.endswith(":")
-    return [
-        ends_colon,
-        not ends_colon and not last.endswith(_FINAL),
-        last.rstrip("\"'\u201d\u2019").endswith("?"),
-        n_words <= 8,
-        math.log1p(n_words),
-        sum(map(str.isupper, map(itemgetter(0), words))) / n_words,
-        '"' in text or "\u201c" in text or "\u201d" in text,
-        words[0][:1].islower() if words else False,
-    ]
+def _attribution(s: Parsed) -> int:
+    return len(_ATTRIBUTION.findall(s.lowered)) if not _ATTRIBUTION_TOKENS.isdisjoint(s.tokens) else 0
+
+
+def _date_or_phone(s: Parsed) -> int:
+    return len(_DATE_OR_PHONE.findall(s.lowered)) if any(map(_is_number, s.tokens)) else 0
+
+
+def _last_word(s: Parsed) -> str:
+    return s.words[-1] if s.words else ""
+
+
+class Feature(NamedTuple):
+    """One hand-made feature: its name, what it means, and how it is computed (one of the rest)."""
+
+    name: str
+    description: str
+    phrases: tuple = ()
+    lead_in: tuple = ()
+    count: Callable | None = None
+    total: tuple = ()
+    value: Callable | None = None
+
+    @property
+    def kind(self) -> str:
+        kinds = [k for k in ("phrases", "lead_in", "count", "total", "value") if getattr(self, k)]
+        if len(kinds) != 1:
+            raise ValueError(f"feature {self.name!r} must set exactly one of phrases, lead_in, count, total, value")
+        return kinds[0]
+
+
+FEATURES = (
+    # demand
+    Feature("cue:modal_obligation", "obligation words (must, should, needs to)", phrases=(
+        "must", "should", "shall", "ought to", "need|needs to", "need", "has to", "have to",
+        "got to", "require|requires|required", "needs",
+    )),
+    Feature("cue:call_verb", "calls and appeals (call for, urge, recommend)", phrases=(
+        "call|calls|called|calling on|for|upon", "urge|urges|urged|urging", "demand|demands|demanded",
+        "insist|insists", "recommend|recommends|recommended|recommendation|recommendations",
+        "we want|ask|expect|welcome", "look|looking to", "deserve|deserves", "accept|accepted and",
+    )),
+    Feature("cue:implied_call", "implied calls (would like to see, it is time, oppose, not enough)", phrases=(
+        "would like to see", "want|wants|wanted to see", "it is time", "it's time", "time for",
+        "urgently required|needed", "is|are needed", "oppose|opposes|opposed|opposing",
+        "not|never enough", "lobby|lobbying|lobbied|campaigning|pressing for",
+    )),
+    Feature("cue:norm_negation", "refusals (cannot accept, no more, must end)", phrases=(
+        "cannot be|accept", "can't be", "must|should not", "shouldn't", "can no longer",
+        "no more", "must end", "has to change", "not acceptable",
+    )),
+    Feature("cue:urgency", "urgency (now, urgently, immediately)", phrases=(
+        "urgent|urgently|now|immediate|immediately|swiftly|quickly", "without delay",
+    )),
+    Feature("cue:reform_noun", "reform words (reform, overhaul, action, accountability)", phrases=(
+        "reform|overhaul|change|changes|transformation|inquiry|action|suspension|suspending|dismissal",
+        "accountab*|implement*",
+    )),
+    # statistic
+    Feature("cue:percent", "percentages", phrases=("*%", "per cent", "percent|percentage")),
+    Feature("cue:x_out_of_y", "'X in Y' or 'X out of Y'", phrases=("#w out of every? #w", "#w in every? #w")),
+    Feature("cue:fraction_word", "proportions (a fifth, half of, twice as)", phrases=(
+        "a fifth|third|quarter|half|tenth", "one|two|three fifth|fifths|third|thirds|quarter|quarters",
+        "half|majority|minority of", "twice as", "times more|as",
+    )),
+    Feature("cue:count_of_people", "counts of people or cases (300 women)", phrases=(
+        "#|hundreds|thousands plus? _? " + _PEOPLE,
+    )),
+    Feature("cue:number", "numbers", phrases=("#",)),
+    Feature("cue:rate_phrase", "rates and comparisons (a year, on average, more than)", phrases=(
+        "every _? minute|minutes|hour|hours|day|days|week|weeks", "a week|year|day|month",
+        "per year|week|day|month", "on average", "fewer|more than",
+        "almost|over|nearly|increase|decrease|rate", "rise|fall of",
+    )),
+    # case_study
+    Feature("cue:told_us", "one person's reported speech (told us, she said)", phrases=(
+        "told us|me|the", "said she|he", "she|he said", "described|describes how",
+    )),
+    Feature("cue:one_person", "one person (one woman, her partner)", phrases=(
+        "one|another woman|man|survivor", "a woman|man who", "one victim", "a mother",
+        "her|his ex? partner", "her children|child|husband|home|family", "his children|wife",
+    )),
+    Feature("cue:incident", "one incident or offender (officer A, was jailed, pleaded guilty)", phrases=(
+        "officer|pc|constable|sergeant|inspector a|b|c|d|e|x|y|z", "was|were jailed|sentenced|convicted|sacked|acquitted",
+        "pleaded|pled guilty", "jury|court heard|was|were", "in prison|jail", "the hearing heard|was",
+    )),
+    Feature("cue:she_he", "third-person pronouns (she, he, her, his)", phrases=(
+        "she|he|her|him|his|herself|himself",
+    )),
+    Feature("cue:past_narrative", "past-tense verbs", phrases=(
+        "was|were|had|did|went|told|said|made|asked|reported|informed|received|waited|left|took",
+        "*ed",
+    )),
+    # finding
+    Feature("cue:finding_verb", "finding words (found, shows, reveals, evidence)", phrases=(
+        "found|finds|show|shows|showed|reveal|reveals|revealed|conclude|concludes|concluded",
+        "highlight|highlights|highlighted|highlighting|confirm|confirms|confirmed|exposed",
+        "describe|describes|identified|evidence|endemic|rife|institutional|institutionally",
+    )),
+    Feature("cue:state_of_affairs", "states of affairs (there is, has been, remains)", phrases=(
+        "has|have been", "there is|are", "is|are|remain|remains|failed|failing|fails",
+        "continue|continues to",
+    )),
+    Feature("cue:first_person_plural", "we, our, us", phrases=("we|our|us",)),
+    # other
+    Feature("cue:own_commitment", "the writer's own plans (we will, we look forward to)", phrases=(
+        "we|i will|shall", "we'll", "we are|we're going|committed to", "we look|looking forward",
+        "we intend|plan to", "we continue|will continue to",
+    )),
+    Feature("cue:self_description", "an organisation describing itself (we are a, founded in)", phrases=(
+        "we are a|an|the", "founded|established in", "registered charity", "our members|volunteers|services",
+        "we support|represent|provide|campaign", "is a|an charity|organisation|network|union",
+    )),
+    Feature("cue:background", "background (commissioned, set up, announced)", phrases=(
+        "commissioned|commissioning", "set up|launched in|after|by|to", "was|were asked to",
+        "announced|announces|announcing", "last week|month|year",
+    )),
+    Feature("cue:reaction", "reaction words (deeply troubling, harrowing, hard to read)", phrases=(
+        "troubling|harrowing|shocking|disturbing|sobering|distressing|heartbreaking|appalling|devastating",
+        "difficult|hard|painful to read", "a sad|dark|difficult day",
+    )),
+    Feature("cue:society", "society at large (society, every walk of life)", phrases=(
+        "society|societal", "walk|walks of life", "every community|workplace",
+    )),
+    Feature("cue:role_title", "job titles (chief executive, director)", phrases=(
+        "chief executive", "head of",
+        "ceo|director|spokesman|spokeswoman|spokesperson|chair|founder|minister|commissioner",
+    )),
+    Feature("cue:boilerplate", "web boilerplate (cookies, website, ENDS, helpline)", phrases=(
+        "cookie|cookies|website|click|visit|www|http*|subscribe|newsletter|helpline|ends|privacy|free|confidential|signpost",
+        "skip to", "notes to editors", "about us", "read|also more|read", "contact us",
+        "24 hours", "here for you", "affected by",
+    )),
+    Feature("cue:response_news", "news framing (responds, published, today)", phrases=(
+        "respond|responds|responded|response|published|publication|release|announcement|today",
+    )),
+    Feature("cue:attribution", "attribution ('X said:')", count=_attribution),
+    Feature("cue:date_or_phone", "dates, phone numbers and times", count=_date_or_phone),
+    # pooled
+    Feature("cue:any_call", "any call cue (obligation, call verb, implied call or refusal)",
+            total=("cue:modal_obligation", "cue:call_verb", "cue:implied_call", "cue:norm_negation")),
+    Feature("cue:any_quantity", "any quantity cue (percentage, X in Y, proportion, count)",
+            total=("cue:percent", "cue:x_out_of_y", "cue:fraction_word", "cue:count_of_people")),
+    Feature("cue:any_story", "any story cue (told us, one person, one incident)",
+            total=("cue:told_us", "cue:one_person", "cue:incident")),
+    Feature("cue:any_other", "any 'other' cue (attribution, boilerplate, news, own plans, self-description)",
+            total=("cue:attribution", "cue:boilerplate", "cue:response_news", "cue:own_commitment",
+                   "cue:self_description", "cue:background")),
+    # shape
+    Feature("shape:ends_colon", "ends with a colon", value=lambda s: _last_word(s).endswith(":")),
+    Feature("shape:no_final_punct", "no final punctuation (a heading)",
+            value=lambda s: not _last_word(s).endswith((":", *_FINAL))),
+    Feature("shape:question", "a question", value=lambda s: _last_word(s).rstrip("\"'\u201d\u2019").endswith("?")),
+    Feature("shape:short", "short (8 words or fewer)", value=lambda s: len(s.words) <= 8),
+    Feature("shape:log_words", "length (log of the number of words)", value=lambda s: math.log1p(len(s.words) or 1)),
+    Feature("shape:title_case", "share of capitalised words",
+            value=lambda s: sum(map(str.isupper, map(itemgetter(0), s.words))) / (len(s.words) or 1)),
+    Feature("shape:has_quote", "contains quotation marks",
+            value=lambda s: '"' in s.text or "\u201c" in s.text or "\u201d" in s.text),
+    Feature("shape:starts_lower", "starts in lower case", value=lambda s: bool(s.words) and s.words[0][:1].islower()),
+    # list context (from Sentence objects; plain strings have none)
+    Feature("context:list_item", "a bulleted or numbered list item", value=lambda s: s.list_item),
+    Feature("context:lead_in_call", "its list's lead-in calls for something", lead_in=(
+        "must|should|need|needs|urge|urges|demand|demands|reform|reforms|change|changes|welcome",
+        "call|calls|called|calling on|for", "recommend*|priorit*|includ*", "we want|ask",
+    )),
+    Feature("context:lead_in_finding", "its list's lead-in reports something", lead_in=(
+        "found|find|finds|finding|findings|evidence|saw|seen|concern|concerns|show|shows",
+        "reveal*|problem*|failure*|issue*",
+    )),
+)
+
+# Bump when a feature *function* changes what it computes; changes to the
+# rows themselves (names, phrases) change FEATURE_VERSION on their own.
+_FUNCTION_REVISION = 5
+
+
+def _check_phrase(feature: Feature, phrase: str) -> None:
+    for spec in phrase.split():
+        for alternative in spec.removesuffix("?").split("|"):
+            if alternative in ("#", "#w", "_"):
+                continue
+            literal = alternative.strip("*") if alternative.endswith("*") or alternative.startswith("*") else alternative
+            tokens = _TOKEN.findall(literal)
+            if literal != literal.lower() or not literal or (
+                tokens != [literal] and not (alternative.startswith("*") and literal in ("%",))
+            ):
+                raise ValueError(
+                    f"feature {feature.name!r}: phrase {phrase!r} has {alternative!r}, which no lower-cased "
+                    "token can match; write it as lower-case tokens separated by spaces"
+                )
+
+
+def _check_registry(features) -> None:
+    seen = set()
+    for feature in features:
+        prefix = feature.name.partition(":")[0]
+        if prefix not in ("cue", "shape", "context") or feature.name in seen or not feature.description:
+            raise ValueError(f"feature {feature.name!r}: names are unique, start with cue:, shape: or context:, "
+                             "and every feature has a description")
+        kind = feature.kind
+        for phrase in (*feature.phrases, *feature.lead_in):
+            _check_phrase(feature, phrase)
+        missing = [name for name in feature.total if name not in seen]
+        if kind == "total" and missing:
+            raise ValueError(f"feature {feature.name!r} sums {missing}, which are not rows above it")
+        seen.add(feature.name)
+
+
+_check_registry(FEATURES)
+
+FEATURE_NAMES = tuple(f.name for f in FEATURES)
+FEATURE_DESCRIPTIONS = {f.name: f.description for f in FEATURES}
+FEATURE_VERSION = f"{_FUNCTION_REVISION}-" + hashlib.sha256(
+    repr([(f.name, f.phrases, f.lead_in, f.total, f.kind) for f in FEATURES]).encode("utf-8")
+).hexdigest()[:12]
+
+
+def _columns(kind: str) -> list[int]:
+    return [i for i, f in enumerate(FEATURES) if f.kind == kind]
+
+
+_PHRASE_COLUMNS, _LEAD_IN_COLUMNS = _columns("phrases"), _columns("lead_in")
+_COUNT_COLUMNS, _VALUE_COLUMNS, _TOTAL_COLUMNS = _columns("count"), _columns("value"), _columns("total")
+_CAPPED_COLUMNS = sorted(_PHRASE_COLUMNS + _LEAD_IN_COLUMNS + _COUNT_COLUMNS)
+_PHRASES = _PhraseMatcher([FEATURES[i].phrases for i in _PHRASE_COLUMNS])
+_LEAD_IN_PHRASES = _PhraseMatcher([FEATURES[i].lead_in for i in _LEAD_IN_COLUMNS])
+_FUNCTIONS = [FEATURES[i].count or FEATURES[i].value for i in _COUNT_COLUMNS + _VALUE_COLUMNS]
+_RAW_ORDER = np.asarray(_PHRASE_COLUMNS + _LEAD_IN_COLUMNS + _COUNT_COLUMNS + _VALUE_COLUMNS)
+_TOTALS = [(i, [FEATURE_NAMES.index(n) for n in FEATURES[i].total]) for i in _TOTAL_COLUMNS]
+_NO_LEAD_IN = (0,) * len(_LEAD_IN_COLUMNS)
 
 
 class CueFeatures(TransformerMixin, BaseEstimator):
-    """Linguistic cue counts and sentence-shape features for each sentence.
+    """The registry's hand-made features (``FEATURES``) for each sentence.
 
     Stateless: ``fit`` learns nothing, so the transformer is safe inside
     cross-validation. Counts are capped at ``max_count`` so that one long
@@ -400,14 +523,16 @@ class CueFeatures(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     max_count : int, default=3
-        Cap applied to every cue count.
+        Cap applied to every count and pooled count.
 
     Examples
     --------
     >>> cues = CueFeatures().fit(["x"])
     >>> X = cues.transform(["The Met must act now.", "7% of women said no"])
-    >>> X.shape == (2, len(cues.get_feature_names_out()))
+    >>> X.shape == (2, len(FEATURES))
     True
+    >>> float(dict(zip(cues.get_feature_names_out(), X[1]))["cue:percent"])
+    1.0
     """
 
     def __init__(self, max_count=3):
@@ -418,14 +543,7 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def get_feature_names_out(self, input_features=None):
-        names = (
-            [f"cue:{name}" for name in _CUE_NAMES]
-            + [f"cue:{name}" for name in CUE_GROUPS]
-            + [f"shape:{name}" for name in SHAPE_FEATURES]
-            + ["context:list_item"]
-            + [f"context:{name}" for name in LEAD_IN_CUES]
-        )
-        return np.asarray(names, dtype=object)
+        return np.asarray(FEATURE_NAMES, dtype=object)
 
     def transform(self, X):
         items = list(X)
@@ -433,31 +551,21 @@ class CueFeatures(TransformerMixin, BaseEstimator):
 
     def transform_tokenised(self, items, lowered_tokens):
         """``transform`` given ``tokenised(items)``, so that tokens can be shared."""
-        n = len(items)
         rows = []
-        number = _CUE_NAMES.index("number")
         for item, (lowered, tokens) in zip(items, lowered_tokens):
-            row = _CUE_MATCHER.counts(tokens)
-            row.append(len(_ATTRIBUTION.findall(lowered)) if not _ATTRIBUTION_TOKENS.isdisjoint(tokens) else 0)
-            row.append(len(_DATE_OR_PHONE.findall(lowered)) if row[number] else 0)
             if isinstance(item, str):
-                text = item
-                row += _shape(text)
-                row += _NO_CONTEXT
-            else:
-                # Sentence objects from split_sentences carry their list context.
-                text = item.text
-                row += _shape(text)
-                lead_in = getattr(item, "lead_in", "")
-                row.append(float(getattr(item, "list_item", False)))
-                row += _LEAD_IN_MATCHER.counts(_TOKEN.findall(_lower(lead_in))) if lead_in else (0, 0)
+                parsed = Parsed(item, lowered, tokens, item.split(), False, "")
+            else:  # Sentence objects from split_sentences carry their list context
+                parsed = Parsed(item.text, lowered, tokens, item.text.split(),
+                                bool(getattr(item, "list_item", False)), getattr(item, "lead_in", ""))
+            row = _PHRASES.counts(tokens)
+            row += _LEAD_IN_PHRASES.counts(_TOKEN.findall(_lower(parsed.lead_in))) if parsed.lead_in else _NO_LEAD_IN
+            row += [function(parsed) for function in _FUNCTIONS]
             rows.append(row)
-        raw = np.asarray(rows, dtype=np.float64).reshape(n, _N_RAW)
-        n_cues = len(_CUE_NAMES)
-        cues = np.minimum(raw[:, :n_cues], self.max_count)
-        groups = np.empty((n, len(_GROUP_INDEX)))
-        for column, index in enumerate(_GROUP_INDEX.values()):
-            groups[:, column] = np.minimum(cues[:, index].sum(axis=1), self.max_count)
-        rest = raw[:, n_cues:]
-        rest[:, -len(LEAD_IN_CUES):] = np.minimum(rest[:, -len(LEAD_IN_CUES):], self.max_count)
-        return np.hstack([cues, groups, rest])
+        out = np.zeros((len(items), len(FEATURES)))
+        if rows:
+            out[:, _RAW_ORDER] = np.asarray(rows, dtype=np.float64)
+        out[:, _CAPPED_COLUMNS] = np.minimum(out[:, _CAPPED_COLUMNS], self.max_count)
+        for column, members in _TOTALS:
+            out[:, column] = np.minimum(out[:, members].sum(axis=1), self.max_count)
+        return out

@@ -22,6 +22,12 @@ __all__ = ["SentenceClassifier", "as_texts", "as_sentences"]
 _CHUNK = 2048
 
 
+def _softmax(scores):
+    scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+    scores /= scores.sum(axis=1, keepdims=True)
+    return scores
+
+
 def as_sentences(X, argument: str = "X") -> list:
     """Check that ``X`` is a list of sentences: strings, or ``Sentence`` objects.
 
@@ -116,12 +122,12 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    C : float, default=1.0
+    C : float, default=2.0
         Inverse regularisation strength of the logistic regression.
-    cue_weight : float, default=0.3
-        Multiplier on the standardised cue block. The 38 standardised cues
-        have a row norm near 6 while TF-IDF rows have norm 1, so 0.3 puts the
-        two blocks on a comparable footing.
+    cue_weight : float, default=0.15
+        Multiplier on the standardised cue block, whose rows have a norm
+        several times that of the unit-length TF-IDF rows. 2.0 and 0.15 were
+        chosen on blind figures (``benchmarks/MODEL_SELECTION.md``).
     ngram_range : tuple of int, default=(1, 2)
         Word n-gram range.
     use_words, use_cues : bool, default=True
@@ -138,13 +144,30 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         (statistic, case_study) from being swamped by findings.
     max_iter : int, default=2000
         Solver iterations (newton-cg).
+    context : bool, default=True
+        Also learn a second, context-aware stage when ``fit`` is given the
+        document of each sentence (``groups``). Starting from the first
+        stage's log-probabilities for the sentence, it adds a linear
+        correction from the first stage's probabilities for its neighbours,
+        the heading above and the whole document, and from its place in the
+        document and in quotations
+        (:data:`casey_nlp._context.CONTEXT_FEATURES`). It is trained on
+        out-of-fold first-stage probabilities, so it learns how the first
+        stage behaves on documents it has not seen.
+    context_C : float, default=1.0
+        Inverse regularisation strength of the context stage's correction;
+        towards 0, ``classify`` tags as ``classify_sentences`` does.
 
     Attributes
     ----------
     classes_ : ndarray of str
         The labels seen in training, sorted.
     pipeline_ : sklearn.pipeline.Pipeline
-        The fitted feature union and logistic regression.
+        The fitted feature union and logistic regression (the first stage).
+    context_coef_, context_intercept_ : ndarray or None
+        The context stage's weights over
+        :func:`casey_nlp._context.context_feature_names`; None when no
+        context stage was fitted (``context=False`` or no ``groups``).
 
     Examples
     --------
@@ -157,14 +180,16 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        C=1.0,
-        cue_weight=0.3,
+        C=2.0,
+        cue_weight=0.15,
         ngram_range=(1, 2),
         use_words=True,
         use_cues=True,
         seed_examples=True,
         class_weight="balanced",
         max_iter=2000,
+        context=True,
+        context_C=1.0,
     ):
         self.C = C
         self.cue_weight = cue_weight
@@ -174,6 +199,8 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         self.seed_examples = seed_examples
         self.class_weight = class_weight
         self.max_iter = max_iter
+        self.context = context
+        self.context_C = context_C
 
     def _features(self) -> FeatureUnion:
         blocks, weights = [], {}
@@ -195,8 +222,14 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("use_words and use_cues are both False: enable at least one")
         return FeatureUnion(blocks, transformer_weights=weights or None)
 
-    def fit(self, X, y):
-        """Fit on sentences ``X`` (strings or Sentences) and labels ``y``; return self."""
+    def fit(self, X, y, groups=None):
+        """Fit on sentences ``X`` (strings or Sentences) and labels ``y``; return self.
+
+        ``groups`` gives the document of each sentence, with each document's
+        sentences consecutive and in reading order. With ``groups`` (and
+        ``context=True``) the context stage is fitted too; without it the
+        model tags each sentence on its own.
+        """
         texts = as_sentences(X)
         labels = np.asarray([str(label) for label in y], dtype=object)
         if len(texts) != len(labels):
@@ -204,6 +237,17 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         unknown = sorted(set(labels) - set(LABELS))
         if unknown:
             raise ValueError(f"y has unknown label(s) {unknown}; use only {', '.join(LABELS)}")
+        if groups is not None and len(groups) != len(texts):
+            raise ValueError(f"groups has {len(groups)} entries but X has {len(texts)} sentences")
+        self._fit_sentence_stage(texts, labels)
+        self.context_coef_ = self.context_intercept_ = None
+        # The context stage needs two documents to cross-fit over, and every
+        # label of classes_ among the documents' own rows (seed examples may add one).
+        if self.context and groups is not None and len(set(groups)) >= 2 and set(labels) == set(self.classes_):
+            self._fit_context_stage(texts, labels, groups)
+        return self
+
+    def _fit_sentence_stage(self, texts, labels):
         if self.seed_examples:
             from ._data import seed_examples
 
@@ -230,32 +274,103 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         )
         self.pipeline_.fit(texts, labels)
         self.classes_ = self.pipeline_.classes_
-        return self
+
+    def _fit_context_stage(self, texts, labels, groups):
+        from sklearn.base import clone
+        from sklearn.model_selection import GroupKFold
+
+        from ._context import context_features, fit_context_stage, own_reading
+
+        # The second stage must learn how the first stage scores documents it
+        # has not seen, so it is trained on out-of-fold probabilities: scores
+        # of the fitted first stage on its own training data are overconfident.
+        groups = np.asarray(groups, dtype=object)
+        classes = list(self.classes_)
+        out_of_fold = np.zeros((len(texts), len(classes)))
+        sentence_stage = clone(self).set_params(context=False)
+        for train, test in GroupKFold(n_splits=min(5, len(set(groups)))).split(texts, labels, groups):
+            fold = clone(sentence_stage).fit([texts[i] for i in train], labels[train])
+            columns = [classes.index(c) for c in fold.classes_]
+            out_of_fold[np.ix_(test, columns)] = fold.predict_proba([texts[i] for i in test])
+        self.context_coef_, self.context_intercept_ = fit_context_stage(
+            context_features(out_of_fold, classes, texts, groups), own_reading(out_of_fold), labels, classes,
+            C=self.context_C, class_weight=self.class_weight, max_iter=self.max_iter,
+        )
+
+    def _fast_path(self) -> bool:
+        """Whether the hand-written scoring below reproduces the pipeline exactly.
+
+        It does for the feature union this class builds and a multinomial
+        logistic regression; anything else (two labels, a pipeline changed
+        by hand) is scored by scikit-learn itself.
+        """
+        union = self.pipeline_.named_steps["features"]
+        names = [name for name, _ in union.transformer_list]
+        return (
+            self.pipeline_.named_steps["classifier"].coef_.shape[0] == len(self.classes_) > 2
+            and names in (["words", "cues"], ["words"], ["cues"])
+        )
+
+    def _blocks(self, items):
+        """Yield ``(name, matrix, weight)`` for each feature block of ``items``, as the classifier sees them.
+
+        Tokens are computed once and shared by both blocks; TF-IDF is
+        computed in numpy (``_tfidf``) and the cues are scaled directly,
+        avoiding scikit-learn's per-call validation, which dominates the cost
+        of tagging one short document.
+        """
+        union = self.pipeline_.named_steps["features"]
+        weights = union.transformer_weights or {}
+        shared_tokens = tokenised(items)
+        for name, transformer in union.transformer_list:
+            if name == "words":
+                yield name, _tfidf(transformer, items, shared_tokens), weights.get(name, 1.0)
+            else:
+                counts, scaler = transformer.named_steps["count"], transformer.named_steps["scale"]
+                cues = counts.transform_tokenised(items, shared_tokens)
+                yield name, (cues - scaler.mean_) / scaler.scale_, weights.get(name, 1.0)
+
+    def _linear_weights(self):
+        """``(W, b)`` of the first stage in softmax form: ``scores = X @ W.T + b``."""
+        classifier = self.pipeline_.named_steps["classifier"]
+        W, b = np.asarray(classifier.coef_, dtype=float), np.asarray(classifier.intercept_, dtype=float)
+        if W.shape[0] == 1:  # two classes: p1 = sigmoid(w.x + b), i.e. z0 = 0, z1 = w.x + b
+            W, b = np.vstack([np.zeros_like(W[0]), W[0]]), np.asarray([0.0, b[0]])
+        return W, b
+
+    def _feature_matrix(self, items):
+        """The first stage's input for ``items`` (sparse), columns as ``get_feature_names_out``."""
+        from scipy import sparse
+
+        if not self._fast_path():
+            return sparse.csr_matrix(self.pipeline_.named_steps["features"].transform(items))
+        blocks = [sparse.csr_matrix(matrix) * weight for _, matrix, weight in self._blocks(items)]
+        return sparse.hstack(blocks, format="csr")
+
+    def _cue_values(self, items):
+        """The registry features of ``items`` before scaling, or None if the model has no cue block."""
+        union = self.pipeline_.named_steps["features"]
+        cues = dict(union.transformer_list).get("cues")
+        return None if cues is None else cues.named_steps["count"].transform(items)
+
+    def _word_vectors(self, items):
+        """Unit-length TF-IDF rows of ``items``, or None if the model has no word block."""
+        words = dict(self.pipeline_.named_steps["features"].transformer_list).get("words")
+        return None if words is None else _tfidf(words, items, tokenised(items))
 
     def _decision(self, items):
         """``X @ coef_.T + intercept_`` for the multinomial model, computed directly.
 
-        Equal to ``pipeline_.decision_function`` (the tests check this), but
-        without scikit-learn's per-call validation, which dominates the cost
-        of tagging one short document. Fitting still goes through the
-        pipeline; only this read-only path is hand-written.
+        Equal to ``pipeline_.decision_function`` (the tests check this for
+        every supported setting). Fitting still goes through the pipeline;
+        only this read-only path is hand-written.
         """
-        union = self.pipeline_.named_steps["features"]
-        classifier = self.pipeline_.named_steps["classifier"]
-        weights = union.transformer_weights or {}
-        coef = classifier.coef_
-        scores = np.tile(classifier.intercept_, (len(items), 1))
-        shared_tokens = tokenised(items)
+        coef = self.pipeline_.named_steps["classifier"].coef_
+        scores = np.tile(self.pipeline_.named_steps["classifier"].intercept_, (len(items), 1))
         offset = 0
-        for name, transformer in union.transformer_list:
-            if name == "words":
-                block = _tfidf(transformer, items, shared_tokens)
-                width = len(transformer.vocabulary_)
-            else:
-                counts, scaler = transformer.named_steps["count"], transformer.named_steps["scale"]
-                block = (counts.transform_tokenised(items, shared_tokens) - scaler.mean_) / scaler.scale_
-                width = block.shape[1]
-            scores += (block @ coef[:, offset : offset + width].T) * weights.get(name, 1.0)
+        for _, block, weight in self._blocks(items):
+            width = block.shape[1]
+            scores += (block @ coef[:, offset : offset + width].T) * weight
             offset += width
         return scores
 
@@ -263,16 +378,12 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         # Chunks keep memory flat on large batches.
         check_is_fitted(self, "pipeline_")
         items = as_sentences(X)
-        if self.pipeline_.named_steps["classifier"].coef_.shape[0] == 1:
-            # Two labels only: scikit-learn's binary parametrisation; no fast path.
+        if not self._fast_path():
             return getattr(self.pipeline_, method)(items)
         out = []
         for i in range(0, len(items), _CHUNK):
             scores = self._decision(items[i : i + _CHUNK])
-            if method == "predict_proba":
-                scores = np.exp(scores - scores.max(axis=1, keepdims=True))
-                scores /= scores.sum(axis=1, keepdims=True)
-            out.append(scores)
+            out.append(_softmax(scores) if method == "predict_proba" else scores)
         return np.vstack(out) if out else np.zeros((0, len(self.classes_)))
 
     def predict_proba(self, X):
@@ -286,6 +397,40 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X):
         """The most probable label for each sentence."""
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def predict_proba_in_context(self, X, groups=None):
+        """Probabilities for sentences read in their documents.
+
+        Parameters
+        ----------
+        X : list of str or Sentence
+            Sentences, each document's consecutive and in reading order.
+        groups : sequence, optional
+            The document of each sentence; None when ``X`` is one document.
+
+        Returns
+        -------
+        ndarray of shape (n_sentences, n_labels)
+            The context stage's probabilities; ``predict_proba(X)`` when the
+            model has no context stage, and for a document of one sentence.
+        """
+        from ._context import context_features, document_bounds, own_reading
+
+        items = as_sentences(X)
+        proba = self.predict_proba(items)
+        if getattr(self, "context_coef_", None) is None or not items:
+            return proba
+        scores = context_features(proba, self.classes_, items, groups) @ self.context_coef_.T
+        scores += self.context_intercept_ + own_reading(proba)
+        # A document of one sentence has no context to read: its first line
+        # is not a headline and its mean is itself, so it is read alone.
+        lengths = np.diff(document_bounds(groups, len(items)))
+        alone = np.repeat(lengths == 1, lengths)
+        return np.where(alone[:, None], proba, _softmax(scores))
+
+    def predict_in_context(self, X, groups=None):
+        """The most probable label for each sentence read in its document."""
+        return self.classes_[np.argmax(self.predict_proba_in_context(X, groups), axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -315,6 +460,10 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
 def train(extra=None, *, include_bundled=True, **params):
     """Train a classifier on the bundled dataset plus your own labelled data.
 
+    The bundled data is the five statements and the written corpus. Each
+    document's sentences are given to ``fit`` as ``groups``, so the context
+    stage is trained too (rows without ``doc_id`` form one document per file).
+
     Parameters
     ----------
     extra : path, list of paths, or list of tuples, optional
@@ -330,7 +479,8 @@ def train(extra=None, *, include_bundled=True, **params):
     Returns
     -------
     SentenceClassifier
-        Fitted, with ``training_data_sha256_`` and ``n_training_rows_`` set;
+        Fitted, with ``training_data_sha256_``, ``n_training_rows_`` and
+        ``bundled_data_sha256_`` (None when ``extra`` was given) set;
         call ``.save(path)`` to keep it.
 
     Raises
@@ -342,13 +492,17 @@ def train(extra=None, *, include_bundled=True, **params):
     --------
     >>> import casey_nlp
     >>> model = casey_nlp.train([("Ministers must fund refuges.", "demand")])
-    >>> model.n_training_rows_
-    154
+    >>> model.n_training_rows_ == len(casey_nlp.load_dataset(subset="all").data) + 1
+    True
     """
-    from ._data import training_data_hash, training_rows
+    from ._data import bundled_data_sha256, training_data_hash, training_rows
 
     rows = training_rows(extra, include_bundled=include_bundled)
-    model = SentenceClassifier(**params).fit([r.item for r in rows], [r.label for r in rows])
+    model = SentenceClassifier(**params).fit(
+        [r.item for r in rows], [r.label for r in rows], groups=[r.group for r in rows]
+    )
     model.training_data_sha256_ = training_data_hash(rows, model.seed_examples)
     model.n_training_rows_ = len(rows)
+    # Trained on exactly the bundled data: the shipped model can be checked cheaply.
+    model.bundled_data_sha256_ = bundled_data_sha256() if include_bundled and extra is None else None
     return model

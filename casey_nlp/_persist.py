@@ -44,6 +44,13 @@ def _versions() -> dict:
     }
 
 
+def _context_version() -> str:
+    """The context stage's feature set: a saved model's context weights follow its rows."""
+    from ._context import CONTEXT_VERSION
+
+    return CONTEXT_VERSION
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -129,8 +136,10 @@ def save_model(model, path, *, overwrite=False, metadata=None) -> Path:
         "versions": _versions(),
         "model_sha256": _sha256(path),
         "feature_version": FEATURE_VERSION,
+        "context_version": _context_version(),
         "training_data_sha256": getattr(model, "training_data_sha256_", None),
         "n_training_rows": getattr(model, "n_training_rows_", None),
+        "bundled_data_sha256": getattr(model, "bundled_data_sha256_", None),
         **(metadata or {}),
     }
     text = json.dumps(meta, indent=2, sort_keys=True) + "\n"
@@ -170,6 +179,11 @@ def _check(path: Path) -> dict:
         raise ModelError(
             f"{path}: made with feature set {meta.get('feature_version')}, but this casey_nlp "
             f"computes feature set {FEATURE_VERSION}; retrain it (casey-nlp train ... --out PATH)"
+        )
+    if meta.get("context_version") != _context_version():
+        raise ModelError(
+            f"{path}: made with context feature set {meta.get('context_version')}, but this casey_nlp "
+            f"computes context feature set {_context_version()}; retrain it (casey-nlp train ... --out PATH)"
         )
     unknown = set(meta.get("labels", ())) - set(LABELS)
     if unknown:
@@ -213,13 +227,13 @@ def default_model():
     under a second) with a RuntimeWarning, never silently replaced.
     """
     if DEFAULT_MODEL not in _DEFAULT_CACHE:
-        from ._data import training_data_hash, training_rows
+        from ._data import bundled_data_sha256
         from ._model import SentenceClassifier
 
         path = models_dir() / f"{DEFAULT_MODEL}.joblib"
         try:
             model = _load_checked(path)
-            if model.metadata_.get("training_data_sha256") != training_data_hash(training_rows(), True):
+            if model.metadata_.get("bundled_data_sha256") != bundled_data_sha256():
                 model = _rebuild_default("it was trained on other data than the bundled dataset")
             elif model.metadata_.get("params") != _json_params(SentenceClassifier()):
                 model = _rebuild_default("its parameters differ from this version's defaults")

@@ -11,31 +11,15 @@ import html
 import re
 from collections import Counter
 
-from ._labels import LABEL_DEFINITIONS, LABELS
+from ._labels import DISPLAY_ORDER, LABEL_DEFINITIONS, LABEL_TABLE
 
 __all__ = ["report_html", "report_markdown"]
 
 DEFAULT_TITLE = "Annotated press release"
 
-# A short non-colour cue per label: a letter shown beside every sentence and
-# in the legend, plus a distinct underline style.
-LABEL_LETTERS = {"demand": "D", "finding": "F", "statistic": "S", "case_study": "C", "other": "O"}
-
-# Okabe-Ito colours (distinguishable with the common colour-vision
-# deficiencies): a light tint for the background, the full colour for the
-# underline. Each label also has its own underline style.
-_STYLES = {
-    "demand": ("#fbdcc0", "#d55e00", "solid"),
-    "finding": ("#d2e8f7", "#0072b2", "dashed"),
-    "statistic": ("#c8eadd", "#009e73", "double"),
-    "case_study": ("#f3d9e8", "#a8487d", "dotted"),
-    "other": ("#ececec", "#8a8a8a", "none"),
-}
-_FALLBACK_STYLE = ("#f5f0c8", "#7a6a00", "solid")
-
-# Order of the sections in the report: the labels first, then any a custom
-# model might add.
-_DISPLAY_ORDER = ("demand", "finding", "statistic", "case_study", "other")
+_STYLES = {label.name: (label.tint, label.colour, label.underline) for label in LABEL_TABLE}
+_LETTERS = {label.name: label.letter for label in LABEL_TABLE}
+_FALLBACK_STYLE = ("#f5f0c8", "#7a6a00", "solid")  # for labels a custom model might add
 
 # C0 controls other than tab, newline, carriage return and form feed are
 # parse errors in HTML; show them as U+FFFD instead.
@@ -80,8 +64,8 @@ def _tagged(text, model):
 
 def _label_order(tagged):
     seen = {s.label for s in tagged}
-    extra = sorted(seen - set(_DISPLAY_ORDER))
-    return [*_DISPLAY_ORDER, *extra]
+    extra = sorted(seen - set(DISPLAY_ORDER))
+    return [*DISPLAY_ORDER, *extra]
 
 
 def _conf(value: float) -> str:
@@ -93,7 +77,7 @@ def _one_line(text: str) -> str:
 
 
 def _abbreviation(label: str) -> str:
-    return LABEL_LETTERS.get(label, label[:1].upper() or "?")
+    return _LETTERS.get(label, label[:1].upper() or "?")
 
 
 # --------------------------------------------------------------------- HTML

@@ -60,13 +60,8 @@ def _similarity_space(model, items):
     """L2-normalised rows in which cosine similarity is a dot product."""
     from sklearn.preprocessing import normalize
 
-    union = model.pipeline_.named_steps["features"]
-    blocks = dict(union.transformer_list)
-    if "words" in blocks:
-        vectors = blocks["words"].transform(items)  # TF-IDF rows are already unit length
-    else:
-        vectors = union.transform(items)
-    return normalize(vectors)
+    vectors = model._word_vectors(items)  # TF-IDF rows, already unit length
+    return normalize(model._feature_matrix(items) if vectors is None else vectors)
 
 
 def select_informative(model, items, n, *, diversity=DEFAULT_DIVERSITY, probabilities=None) -> list[int]:

@@ -112,6 +112,16 @@ def test_classify_missing_or_undecodable_file_exits_1_with_one_line(tmp_path, ca
     assert "latin1.txt: not UTF-8" in capsys.readouterr().err
 
 
+def test_dataset_summary_of_the_written_corpus_counts_by_genre(capsys):
+    assert main(["dataset", "--subset", "written"]) == 0
+    out = capsys.readouterr().out
+    written = load_dataset(subset="written")
+    assert out.startswith(f"{len(written.data)} labelled sentences from {len(written.documents)} documents")
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()[2:] if line.strip()}
+    assert set(rows) == set(written.genres) | {"genre", "total"}
+    assert rows["total"][-1] == str(len(written.data))
+
+
 def test_train_validates_trains_reports_and_saves(tmp_path, capsys):
     extra = tmp_path / "mine.csv"
     extra.write_text(
@@ -122,7 +132,8 @@ def test_train_validates_trains_reports_and_saves(tmp_path, capsys):
     out = tmp_path / "model.joblib"
     assert main(["train", "--add", str(extra), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "Leave-one-document-out" in printed and "7 documents" in printed
+    # The first blind figure: the user's rows join the training side of every fold.
+    assert "statements: leave-one-statement-out" in printed and "153 sentences, 5 documents" in printed
     assert out.exists() and out.with_suffix(".json").exists()
     release = tmp_path / "release.txt"
     release.write_text(RELEASE, encoding="utf-8")
@@ -145,9 +156,10 @@ def test_train_with_a_bad_csv_exits_1_naming_file_and_line(tmp_path, capsys):
 
 
 def test_evaluate_json_has_baselines_and_beats_them(capsys):
-    assert main(["evaluate", "--format", "json"]) == 0
-    report = json.loads(capsys.readouterr().out)
+    assert main(["evaluate", "--split", "written-to-statements", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)["written-to-statements"]
     assert set(report["per_label"]) == set(LABELS)
+    assert report["n_sentences"] == 153 and report["isolated"]["macro_f1"] > 0
     assert len(report["per_document"]) == 5
     assert {"majority class", "keyword rules", "TF-IDF + logistic regression"} <= set(report["baselines"])
     best_baseline = max(b["macro_f1"] for b in report["baselines"].values())
@@ -247,10 +259,13 @@ def test_train_on_one_document_only_skips_the_figures_but_saves(tmp_path, capsys
     extra.write_text("text,label\nThe Met must act.,demand\nENDS,other\n", encoding="utf-8")
     out = tmp_path / "m.joblib"
     assert main(["train", "--add", str(extra), "--no-bundled", "--out", str(out)]) == 0
-    assert "no leave-one-document-out figures" in capsys.readouterr().out
+    assert "no blind figures" in capsys.readouterr().out
     assert out.exists()
+    # With --no-bundled, evaluate falls back to leave-one-document-out over the user's data.
     assert main(["evaluate", "--add", str(extra), "--no-bundled"]) == 1
     assert "at least two documents" in capsys.readouterr().err
+    assert main(["evaluate", "--add", str(extra), "--no-bundled", "--split", "writers"]) == 1
+    assert "split 'writers' needs the bundled data" in capsys.readouterr().err
 
 
 def test_jobs_must_be_positive_or_minus_one(capsys):

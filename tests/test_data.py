@@ -144,3 +144,67 @@ def test_label_counts_per_document_match_the_data_card(bunch):
         total = str(sum(counts[doc, label] for label in LABELS))
         line = next(l for l in card.splitlines() if l.startswith(doc + " "))
         assert line.split()[1:] == [*cells, total], doc
+
+
+# --- The written corpus -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def written():
+    return load_dataset(subset="written")
+
+
+def test_written_corpus_matches_a_fresh_segmentation_row_for_row(written):
+    """Every document of the written corpus is labelled in full, sentence by sentence."""
+    expected = [
+        (doc_id, position, s.start, s.end, s.text)
+        for doc_id, text in load_statements(subset="written").items()
+        for position, s in enumerate(split_sentences(text))
+    ]
+    actual = list(zip(written.doc_ids, written.positions, written.starts, written.ends, written.data))
+    assert actual == expected
+
+
+def test_written_corpus_has_the_planned_size_and_variety(written):
+    assert len(written.documents) >= 120 and len(written.data) >= 3000
+    assert len(set(written.genres)) >= 12
+    assert len({d["topic"] for d in written.documents}) >= 15
+    assert len(set(written.writers)) >= 6
+    assert set(written.target) == set(LABELS)
+    assert set(written.subsets) == {"written"}
+
+
+def test_all_is_statements_then_written(bunch, written):
+    everything = load_dataset(subset="all")
+    assert everything.ids == bunch.ids + written.ids
+    assert everything.subsets == ["statements"] * len(bunch.ids) + ["written"] * len(written.ids)
+    assert len(set(everything.ids)) == len(everything.ids)
+
+
+def test_default_subset_is_still_the_five_statements(bunch):
+    assert set(bunch.subsets) == {"statements"} and len(bunch.documents) == 5
+
+
+def test_unknown_subset_names_the_choices():
+    with pytest.raises(ValueError, match=r"subset='written_corpus' is not known; use one of 'statements', 'written', 'all'"):
+        load_dataset(subset="written_corpus")
+
+
+def test_written_labels_are_the_agreed_or_adjudicated_ones(written):
+    """data/written/passes.csv holds both independent passes and the third reading."""
+    with open(_resources.data_dir() / "written" / "passes.csv", encoding="utf-8", newline="") as handle:
+        passes = {row["id"]: row for row in csv.DictReader(handle)}
+    assert list(passes) == written.ids
+    for sid, label in zip(written.ids, written.target):
+        row = passes[sid]
+        if row["annotator_a"] == row["annotator_b"]:
+            assert label == row["annotator_a"] and row["adjudicator"] == ""
+        else:
+            assert label == row["adjudicator"] != ""
+
+
+def test_edited_written_document_fails_its_hash(data_copy):
+    path = next((data_copy / "written" / "texts").glob("*.txt"))
+    path.write_bytes(path.read_bytes() + b" extra")
+    with pytest.raises(DataError, match=rf"{path.name}: contents differ from the SHA-256"):
+        load_dataset(subset="written")

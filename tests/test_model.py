@@ -141,3 +141,15 @@ def test_saving_an_unfitted_model_writes_nothing(tmp_path):
     with pytest.raises(NotFittedError):
         SentenceClassifier().save(tmp_path / "m.joblib")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_fit_with_groups_keeps_the_contract_and_learns_a_context_stage(data):
+    X, y, groups = data
+    model = SentenceClassifier(context_C=0.5)
+    assert model.fit(X, y, groups=groups) is model
+    assert model.context_coef_.shape[0] == len(model.classes_) == len(model.context_intercept_)
+    assert clone(model).get_params() == model.get_params() and not hasattr(clone(model), "context_coef_")
+    in_context = model.predict_in_context(X[:20], groups=groups[:20])
+    assert in_context.shape == (20,) and set(in_context) <= set(LABELS)
+    with pytest.raises(ValueError, match="groups has 3 entries but X has 153 sentences"):
+        SentenceClassifier().fit(X, y, groups=groups[:3])

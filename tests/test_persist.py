@@ -73,6 +73,16 @@ def test_model_from_another_sklearn_version_is_refused_with_the_fix(model, tmp_p
         load_model(path)
 
 
+def test_model_made_with_other_context_features_is_refused_with_the_fix(model, tmp_path):
+    path = model.save(tmp_path / "mine.joblib")
+    meta_path = tmp_path / "mine.json"
+    meta = json.loads(meta_path.read_text())
+    meta["context_version"] = "1-000000000000"
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match=r"made with context feature set 1-000000000000, .*retrain it"):
+        load_model(path)
+
+
 def test_model_without_metadata_is_refused(model, tmp_path):
     path = model.save(tmp_path / "mine.joblib")
     (tmp_path / "mine.json").unlink()
@@ -91,8 +101,12 @@ def test_shipped_model_matches_its_metadata_and_a_fresh_rebuild():
     shipped = _persist._load_checked(path)
     rebuilt = train()
     assert shipped.metadata_["training_data_sha256"] == rebuilt.training_data_sha256_
+    assert shipped.metadata_["bundled_data_sha256"] == rebuilt.bundled_data_sha256_
     texts = casey_nlp.load_dataset().data
     np.testing.assert_allclose(shipped.predict_proba(texts), rebuilt.predict_proba(texts), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(
+        shipped.predict_proba_in_context(texts), rebuilt.predict_proba_in_context(texts), rtol=0, atol=1e-9
+    )
 
 
 def test_corrupted_shipped_model_is_rebuilt_with_a_warning(tmp_path, monkeypatch):

@@ -14,7 +14,7 @@ from casey_nlp._suggest import SUGGESTION_COLUMNS, select_informative, suggest, 
 RELEASE = open("examples/press_release.txt", encoding="utf-8").read()
 
 # Near-copies of one sentence the model hesitates on, and varied sentences.
-TEMPLATE = "Kestrel Trust reacts to national inspection of how police forces handle complaints in {}"
+TEMPLATE = "Our advocates in {} have supported hundreds of women through this process."
 PLACES = ["Kent", "Essex", "Surrey", "Devon", "Dorset", "Cumbria", "Norfolk", "Suffolk", "Durham",
           "Gwent", "Wiltshire", "Lancashire", "Cheshire", "Sussex", "Avon", "Somerset", "Hampshire",
           "Cleveland", "Humberside", "Lincolnshire"]
@@ -26,7 +26,7 @@ VARIED = [
     "The inspectorate also found that only four of the 14 forces had a policy.",
     "How can any woman be expected to come forward?",
     "Officers accused of abuse should be moved off frontline duties.",
-    "Our advocates have supported hundreds of women through this process.",
+    "Our helpline volunteers answered calls through the night.",
     "The report was published on Tuesday.",
     "Survivors deserve better than this.",
 ]
@@ -126,7 +126,7 @@ def test_csv_round_trip_fill_in_and_train(tmp_path, model):
         writer.writeheader()
         writer.writerows(rows)
     trained = casey_nlp.train(path)
-    assert trained.n_training_rows_ == len(load_dataset().data) + 6
+    assert trained.n_training_rows_ == len(load_dataset(subset="all").data) + 6
 
     with pytest.raises(FileExistsError, match="already exists"):
         write_suggestions_csv(picks, path)

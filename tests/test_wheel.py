@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -12,33 +13,38 @@ REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
+def _run(command, **kwargs):
+    """Run a command; on failure, fail with its own output rather than CalledProcessError."""
+    done = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    assert done.returncode == 0, f"{command[0]} {command[1:3]} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
 @pytest.fixture(scope="module")
 def installed_python(tmp_path_factory):
     """A fresh virtual environment with the wheel (not the checkout) installed."""
     work = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(work / "dist"), str(REPO)],
-        check=True, capture_output=True,
-    )
+    _run([sys.executable, "-m", "build", "--wheel", "--outdir", str(work / "dist"), str(REPO)])
     (wheel,) = (work / "dist").glob("casey_nlp-*.whl")
     env_dir = work / "venv"
-    # System site-packages supply the already-installed dependencies (no
-    # download needed); casey_nlp itself comes only from the wheel.
-    venv.create(env_dir, with_pip=True, system_site_packages=True)
+    venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "--no-index", "--no-build-isolation", str(wheel)],
-        check=True, capture_output=True,
-    )
+    # The dependencies come from the interpreter running the tests (a venv or
+    # not), appended to the new environment's path by a .pth file, so nothing
+    # is downloaded; casey_nlp itself comes only from the wheel, which sits
+    # earlier on the path. (.pth files in those folders are not run, so an
+    # editable casey_nlp there stays invisible.)
+    outer = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    inner = Path(_run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).strip())
+    (inner / "outer_dependencies.pth").write_text("\n".join(sorted(outer)) + "\n", encoding="utf-8")
+    _run([python, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps", str(wheel)])
     return python, work
 
 
 def run_outside_repo(python, work, code):
     outside = work / "elsewhere"
     outside.mkdir(exist_ok=True)
-    return subprocess.run(
-        [python, "-c", code], cwd=outside, check=True, capture_output=True, text=True
-    ).stdout
+    return _run([python, "-c", code], cwd=outside)
 
 
 def test_wheel_loads_the_dataset_from_outside_the_repo(installed_python):
@@ -46,19 +52,21 @@ def test_wheel_loads_the_dataset_from_outside_the_repo(installed_python):
     out = run_outside_repo(
         python, work,
         "import casey_nlp; b = casey_nlp.load_dataset(); "
-        "print(casey_nlp.__file__); print(len(b.data), len(b.documents))",
+        "w = casey_nlp.load_dataset(subset='written'); "
+        "print(casey_nlp.__file__); print(len(b.data), len(b.documents), len(w.data), len(w.documents))",
     )
     location, counts = out.splitlines()
     assert str(work / "venv") in location, "casey_nlp was not imported from the wheel"
-    assert counts == f"{len(__import__('casey_nlp').load_dataset().data)} 5"
+    import casey_nlp
+
+    written = casey_nlp.load_dataset(subset="written")
+    assert counts == f"{len(casey_nlp.load_dataset().data)} 5 {len(written.data)} {len(written.documents)}"
 
 
 def test_wheel_console_script_runs(installed_python):
     python, work = installed_python
     script = python.parent / "casey-nlp"
-    out = subprocess.run(
-        [script, "dataset"], cwd=work, check=True, capture_output=True, text=True
-    ).stdout
+    out = _run([script, "dataset"], cwd=work)
     assert "labelled sentences from 5 statements" in out
 
 
