@@ -1,8 +1,9 @@
-"""Leave-one-document-out macro-F1 of the default model with parts switched off.
+"""Blind figure 1 (leave one statement out) of the default model with parts switched off.
 
 Run: python benchmarks/ablation.py
 Each variant is evaluated exactly like the default (casey_nlp.evaluate), on
-the same five folds.
+the same five folds. Models were chosen on the other two blind figures, not
+this one: see benchmarks/model_selection.py.
 """
 
 from casey_nlp import SentenceClassifier, evaluate

@@ -53,7 +53,7 @@ def written() -> None:
     pairs = [(row["annotator_a"], row["annotator_b"]) for row in passes]
     print("\n## The written corpus: the two independent passes\n")
     print("| batch (by writer) | sentences | agreed | agreement | Cohen's kappa |\n|---|---|---|---|---|")
-    for writer in sorted(set(writer_of.values())):
+    for writer in sorted(set(writer_of.values()), key=lambda w: (len(w), w)):
         print(_line(writer, [(r["annotator_a"], r["annotator_b"]) for r in passes if writer_of[r["id"]] == writer]))
     print(_line("**all**", pairs))
 

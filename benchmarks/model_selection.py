@@ -44,6 +44,8 @@ CONFIGURATIONS = {
     "cue_weight=0.15, C=3": {"C": 3.0, "cue_weight": 0.15},
     "cue_weight=0.15, unigrams": {**_ROUND_1, "cue_weight": 0.15, "ngram_range": (1, 1)},
     "chosen, no context stage": {"C": 2.0, "cue_weight": 0.15, "context": False},
+    "chosen, min_df=2": {"C": 2.0, "cue_weight": 0.15, "min_df": 2},
+    "chosen, min_df=3": {"C": 2.0, "cue_weight": 0.15, "min_df": 3},
 }
 QUICK = ("cue_weight=0.15, C=2 (chosen: the default)", "chosen, no context stage")
 SPLITS = ("written-to-statements", "writers")

@@ -67,6 +67,9 @@ class DocumentView:
         self.end = np.repeat(bounds[1:], lengths)  # ... and end (exclusive)
         self.index = np.arange(self.n)
         self.bounds = bounds
+        # Read by several features: computed once per batch.
+        self.texts = [getattr(item, "text", item) for item in items]
+        self.is_heading = np.asarray([not text.rstrip().endswith(_FINAL) for text in self.texts], dtype=bool)
 
     def column(self, label: str) -> np.ndarray:
         return self.proba[:, self.labels.index(label)]
@@ -78,9 +81,6 @@ class DocumentView:
         inside = (source >= self.start) & (source < self.end)
         out[inside] = values[source[inside]]
         return out
-
-    def texts(self) -> list[str]:
-        return [getattr(item, "text", item) for item in self.items]
 
 
 def own_reading(proba) -> np.ndarray:
@@ -103,13 +103,9 @@ def _document_mean(view):
     return np.repeat(means, lengths[keep], axis=0)
 
 
-def _is_heading(view) -> np.ndarray:
-    return np.asarray([not text.rstrip().endswith(_FINAL) for text in view.texts()], dtype=bool)
-
-
 def _under_heading(view):
     """First-stage probabilities of the nearest heading line above, within the document."""
-    headings = _is_heading(view)
+    headings = view.is_heading
     last = np.where(headings, view.index, -1)
     last = np.maximum.accumulate(last) if view.n else last
     above = view.shifted(last.astype(np.float64) + 1, 1).astype(np.int64) - 1  # strictly before
@@ -126,10 +122,16 @@ def _story_before(view):
 
 
 def _boilerplate_before(view):
-    """Mean ``other`` probability of up to three sentences before (runs of page furniture)."""
+    """Mean ``other`` probability of up to three sentences before, headings left out.
+
+    Runs of page furniture (menus, cookie lines) say the next line is more of
+    it; a headline or section heading above a sentence says nothing of the kind.
+    """
     other = view.column("other") if "other" in view.labels else np.zeros(view.n)
-    total = view.shifted(other, 1) + view.shifted(other, 2) + view.shifted(other, 3)
-    count = np.minimum(view.index - view.start, 3)
+    prose = ~view.is_heading
+    other, prose = np.where(prose, other, 0.0), prose.astype(np.float64)
+    total = sum(view.shifted(other, k) for k in (1, 2, 3))
+    count = sum(view.shifted(prose, k) for k in (1, 2, 3))
     return np.divide(total, count, out=np.zeros(view.n), where=count > 0)
 
 
@@ -142,7 +144,7 @@ def _inside_quotation(view):
     out = np.zeros(view.n)
     inside = False
     starts = set(view.bounds[:-1].tolist())
-    for i, text in enumerate(view.texts()):
+    for i, text in enumerate(view.texts):
         if i in starts:
             inside = False
         out[i] = inside
@@ -156,13 +158,13 @@ def _inside_quotation(view):
 
 def _after_colon(view):
     """1 when the sentence before ends with a colon (an attribution or a lead-in)."""
-    ends = np.asarray([text.rstrip().endswith(":") for text in view.texts()], dtype=np.float64)
+    ends = np.asarray([text.rstrip().endswith(":") for text in view.texts], dtype=np.float64)
     return view.shifted(ends, 1)
 
 
 def _headline(view):
     # A first line that ends like a sentence is the start of a text, not a title.
-    return ((view.index == view.start) & _is_heading(view)).astype(np.float64)
+    return ((view.index == view.start) & view.is_heading).astype(np.float64)
 
 
 def _last_fifth(view):
@@ -186,7 +188,8 @@ CONTEXT_FEATURES = (
                    "shrunk towards uniform for short ones", _document_mean, True),
     ContextFeature("heading", "first-stage probabilities of the nearest heading line above", _under_heading, True),
     ContextFeature("story_before", "case_study probability of the two sentences before", _story_before),
-    ContextFeature("boilerplate_before", "mean other probability of the three sentences before", _boilerplate_before),
+    ContextFeature("boilerplate_before", "mean other probability of up to three non-heading sentences before",
+                   _boilerplate_before),
     ContextFeature("inside_quotation", "the sentence continues a quotation opened earlier", _inside_quotation),
     ContextFeature("after_colon", "the sentence before ends with a colon (attribution or lead-in)", _after_colon),
     ContextFeature("headline", "the document's first line, without final punctuation (a headline or title)", _headline),
@@ -195,10 +198,11 @@ CONTEXT_FEATURES = (
 
 
 # Bump when a context function changes what it computes; changes to the rows
-# themselves (names, descriptions) change CONTEXT_VERSION on their own.
-_FUNCTION_REVISION = 2
+# themselves (names, one column or one per label) change CONTEXT_VERSION on
+# their own. Descriptions are left out, so rewording one breaks no saved model.
+_FUNCTION_REVISION = 3
 CONTEXT_VERSION = f"{_FUNCTION_REVISION}-" + hashlib.sha256(
-    repr([(f.name, f.description, f.per_label) for f in CONTEXT_FEATURES]).encode("utf-8")
+    repr([(f.name, f.per_label) for f in CONTEXT_FEATURES]).encode("utf-8")
 ).hexdigest()[:12]
 
 

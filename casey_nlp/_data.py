@@ -271,6 +271,9 @@ class LabelledRow(NamedTuple):
     for bundled rows, the plain text for users' rows. ``group`` is the
     document; ``subset`` is "statements", "written" or "user"; ``writer`` and
     ``genre`` come from the bundled manifests (empty for users' rows).
+    ``in_document`` is False for a user's row without ``doc_id``: its group
+    (the file) serves evaluation folds, but its neighbours in the file are not
+    its context.
     """
 
     text: str
@@ -281,6 +284,7 @@ class LabelledRow(NamedTuple):
     subset: str = "user"
     writer: str = ""
     genre: str = ""
+    in_document: bool = True
 
 
 def _decode(path: Path) -> str:
@@ -374,11 +378,23 @@ def read_labelled(path) -> list[LabelledRow]:
                 f"{where}: unknown label {label!r}; use one of {', '.join(LABELS)}"
             )
         doc_id = record.get("doc_id")
-        group = str(doc_id).strip() if doc_id not in (None, "") else f"user:{path.name}"
-        rows.append(LabelledRow(sentence.strip(), label, group, f"{path}, line {line}", sentence.strip()))
+        in_document = doc_id not in (None, "")
+        group = str(doc_id).strip() if in_document else f"user:{path.name}"
+        rows.append(LabelledRow(sentence.strip(), label, group, f"{path}, line {line}", sentence.strip(),
+                                in_document=in_document))
     if not rows:
         raise DataError(f"{path}: no labelled rows; add lines of text,label")
     return rows
+
+
+def context_groups(rows) -> list[str]:
+    """The document each row is read in by the context stage.
+
+    A row's ``group`` when it belongs to a document; a row without one
+    (a user's row with no ``doc_id``) is a document of its own, since the
+    lines around it in its file are not its context.
+    """
+    return [row.group if row.in_document else f"{row.source}#{i}" for i, row in enumerate(rows)]
 
 
 def bundled_rows(subset: str = "all") -> list[LabelledRow]:
@@ -427,8 +443,9 @@ def _row_from_tuple(item, index) -> LabelledRow:
         raise DataError(f"{where}: empty text")
     if label not in LABELS:
         raise DataError(f"{where}: unknown label {label!r}; use one of {', '.join(LABELS)}")
-    group = str(rest[0]) if rest and rest[0] not in (None, "") else "user:rows"
-    return LabelledRow(text.strip(), label, group, where, text.strip())
+    in_document = bool(rest) and rest[0] not in (None, "")
+    group = str(rest[0]) if in_document else "user:rows"
+    return LabelledRow(text.strip(), label, group, where, text.strip(), in_document=in_document)
 
 
 def _refuse_conflicts(rows) -> None:

@@ -311,24 +311,29 @@ def _fit(estimator, items, labels, groups):
     return model.fit(items, labels)
 
 
+def _readings(model, items, groups, with_proba) -> dict:
+    """``{reading: probabilities, or None for predict-only models}`` for one fold's held-out sentences."""
+    if hasattr(model, "predict_proba_in_context"):
+        # Both readings for every fold, whether or not this fold's model has a
+        # context stage (one without reads in context as it reads alone).
+        return {"context": model.predict_proba_in_context(items, groups), "isolated": model.predict_proba(items)}
+    return {"context": model.predict_proba(items) if with_proba else None}
+
+
 def _predict_folds(estimator, items, labels, groups, folds, with_proba):
+    # ``groups`` here are the documents as the context stage reads them
+    # (``context_groups``); the folds themselves were made from the rows' groups.
     """Pooled out-of-fold predictions: ``{"context": (y_pred, proba), "isolated": ...}``.
 
     "context" reads each held-out document as ``classify`` does; "isolated"
-    (only for models with a context stage) reads each sentence alone.
+    (only for models that read context) reads each sentence alone.
     """
     tested = np.concatenate([test for _, test in folds])
     out = {}
     for train, test in folds:
         model = _fit(estimator, [items[i] for i in train], labels[train], groups[train])
         test_items = [items[i] for i in test]
-        readings = {"context": None}
-        if getattr(model, "context_coef_", None) is not None:
-            readings = {"context": model.predict_proba_in_context(test_items, groups[test]),
-                        "isolated": model.predict_proba(test_items)}
-        elif with_proba:
-            readings = {"context": model.predict_proba(test_items)}
-        for reading, fold in readings.items():
+        for reading, fold in _readings(model, test_items, groups[test], with_proba).items():
             y_pred, proba = out.setdefault(
                 reading, (np.empty(len(labels), dtype=object), np.zeros((len(labels), len(LABELS))) if with_proba else None)
             )
@@ -364,9 +369,12 @@ def evaluate(model=None, *, split="statements", extra=None, include_bundled=True
         ``"documents"`` is leave-one-document-out over everything, for your
         own data.
     extra, include_bundled
-        As for :func:`casey_nlp.train`: your own labelled files or rows,
-        always on the training side of the blind splits. Rows without
-        ``doc_id`` form one group per file.
+        As for :func:`casey_nlp.train`: your own labelled files or rows.
+        They are on the training side of every fold of ``"statements"`` and
+        ``"writers"``; ``"written-to-statements"`` trains on the written
+        corpus alone, without them. Rows without ``doc_id`` form one group
+        per file for the folds, and are each read alone by the context
+        stage.
     with_baselines : bool, default=True
         Also score the majority class, keyword rules and TF-IDF + logistic
         regression on the same folds.
@@ -384,17 +392,18 @@ def evaluate(model=None, *, split="statements", extra=None, include_bundled=True
     >>> sorted(report.per_document()) == sorted(set(casey_nlp.load_dataset().doc_ids))
     True
     """
-    from ._data import training_rows
+    from ._data import context_groups, training_rows
 
     rows = training_rows(extra, include_bundled=include_bundled)
     folds = _folds(rows, split)
     items = [r.item for r in rows]
     labels = np.asarray([r.label for r in rows], dtype=object)
     groups = np.asarray([r.group for r in rows], dtype=object)
+    documents = np.asarray(context_groups(rows), dtype=object)
     genres = np.asarray([r.genre or r.subset for r in rows], dtype=object)
     estimator = SentenceClassifier() if model is None else model
     name = "casey_nlp SentenceClassifier" if model is None else type(model).__name__
-    predictions, tested = _predict_folds(estimator, items, labels, groups, folds, hasattr(estimator, "predict_proba"))
+    predictions, tested = _predict_folds(estimator, items, labels, documents, folds, hasattr(estimator, "predict_proba"))
     truth, held_groups, held_genres = labels[tested], groups[tested], genres[tested]
 
     def report_for(report_name, y_pred, proba=None):
@@ -402,12 +411,12 @@ def evaluate(model=None, *, split="statements", extra=None, include_bundled=True
                                 split=split, genres=held_genres)
 
     report = report_for(name, *predictions["context"])
-    if "isolated" in predictions:
+    if "isolated" in predictions and not np.array_equal(predictions["isolated"][1], predictions["context"][1]):
         report.name = f"{name} (in context)"
         report.isolated = report_for(f"{name} (sentences alone)", *predictions["isolated"])
     if with_baselines:
         texts = [r.text for r in rows]
         for baseline_name, baseline in baselines().items():
-            b_pred, _ = _predict_folds(baseline, texts, labels, groups, folds, with_proba=False)[0]["context"]
+            b_pred, _ = _predict_folds(baseline, texts, labels, documents, folds, with_proba=False)[0]["context"]
             report.baselines[baseline_name] = report_for(baseline_name, b_pred)
     return report

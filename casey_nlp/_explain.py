@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._model import as_sentences
+from ._model import _softmax, as_sentences
 
 __all__ = ["Contribution", "Explanation", "explain", "explain_sentences", "explain_document"]
 
@@ -63,7 +63,7 @@ class Contribution(NamedTuple):
         if self.kind in ("cue", "context") and self.value == 0:
             return "absent"
         if self.kind == "sentence":
-            return f"p = {self.value:.2f}"
+            return f"first-stage log-odds {self.contribution:+.2f}"
         if float(self.value).is_integer():
             return f"count {int(self.value)}" if self.kind != "shape" else f"= {int(self.value)}"
         return f"= {self.value:.2f}"
@@ -336,7 +336,7 @@ def explain_in_context(sentences, *, model=None, top=8, groups=None) -> list[Exp
     ``own``) and each context feature's share. A model without a context
     stage gives :func:`explain_sentences`.
     """
-    from ._context import CONTEXT_FEATURES, context_feature_names, context_features, document_bounds, own_reading
+    from ._context import CONTEXT_FEATURES, context_feature_names
     from ._persist import load_model
 
     items = as_sentences(sentences, "sentences")
@@ -344,21 +344,16 @@ def explain_in_context(sentences, *, model=None, top=8, groups=None) -> list[Exp
     own = explain_sentences(items, model=model, top=top)
     if not items or getattr(model, "context_coef_", None) is None:
         return own
-    lengths = np.diff(document_bounds(groups, len(items)))
-    alone = np.repeat(lengths == 1, lengths)  # read alone, as classify does
     classes = [str(c) for c in model.classes_]
-    first_stage = model.predict_proba(items)
-    Z, offset = context_features(first_stage, classes, items, groups), own_reading(first_stage)
+    first_stage, Z, offset, logits, alone = model._context_reading(items, groups)
     W, b = model.context_coef_, model.context_intercept_
-    logits = offset + Z @ W.T + b
-    probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
-    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    probabilities = _softmax(logits)
     names = context_feature_names(classes)
-    described = {}
-    for feature in CONTEXT_FEATURES:
-        for label in classes if feature.per_label else [None]:
-            name = f"{feature.name}:{label}" if label else feature.name
-            described[name] = f"{feature.description} ({label})" if label else feature.description
+    descriptions = [
+        f"{feature.description} ({label})" if feature.per_label else feature.description
+        for feature in CONTEXT_FEATURES for label in (classes if feature.per_label else [None])
+    ]
+    described = dict(zip(names, descriptions))
     out = []
     for row, (item, reading) in enumerate(zip(items, own)):
         if alone[row]:
@@ -370,7 +365,8 @@ def explain_in_context(sentences, *, model=None, top=8, groups=None) -> list[Exp
         # The sentence's own reading enters with weight 1: its share is the
         # first stage's log-odds between the two labels (clipped as scored).
         contributions = [Contribution(
-            "own reading", "sentence", f"the sentence on its own reads as {reading.label}",
+            "own reading", "sentence",
+            f"the sentence on its own: {classes[a]} {first_stage[row, a]:.2f}, {classes[r]} {first_stage[row, r]:.2f}",
             float(first_stage[row, a]), float(offset[row, a] - offset[row, r]), "own_reading",
         )]
         contributions += [

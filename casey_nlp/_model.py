@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import gc
 import weakref
+from contextlib import contextmanager
 from functools import partial
 from itertools import repeat
 
@@ -20,6 +23,26 @@ from ._labels import LABELS
 __all__ = ["SentenceClassifier", "as_texts", "as_sentences"]
 
 _CHUNK = 2048
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """Pause the cyclic garbage collector while one chunk is scored.
+
+    Scoring allocates many short-lived lists and tuples and creates no
+    reference cycles (reference counting frees all of it), but the
+    allocations trigger full collections that walk every object the
+    process holds (scikit-learn, scipy, the caller's data): measured, a
+    third of the time and most of the run-to-run spread. The previous state
+    is restored on exit, also on error.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _softmax(scores):
@@ -167,7 +190,11 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
     context_coef_, context_intercept_ : ndarray or None
         The context stage's weights over
         :func:`casey_nlp._context.context_feature_names`; None when no
-        context stage was fitted (``context=False`` or no ``groups``).
+        context stage was fitted: ``context=False``, no ``groups`` or only
+        one document, a label of ``classes_`` (one the seed examples add)
+        missing from the documents, or an out-of-fold split whose training
+        side holds a single label. The model then reads every sentence
+        alone.
 
     Examples
     --------
@@ -190,6 +217,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         max_iter=2000,
         context=True,
         context_C=1.0,
+        min_df=1,
     ):
         self.C = C
         self.cue_weight = cue_weight
@@ -201,6 +229,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.context = context
         self.context_C = context_C
+        self.min_df = min_df
 
     def _features(self) -> FeatureUnion:
         blocks, weights = [], {}
@@ -212,6 +241,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
                         analyzer=partial(word_ngrams, ngram_range=tuple(self.ngram_range)),
                         sublinear_tf=True,
                         dtype=np.float32,
+                        min_df=self.min_df,
                     ),
                 )
             )
@@ -273,9 +303,14 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
             ]
         )
         self.pipeline_.fit(texts, labels)
+        words = dict(self.pipeline_.named_steps["features"].transformer_list).get("words")
+        if words is not None and hasattr(words, "stop_words_"):
+            # The n-grams min_df dropped: introspection only, and large to store.
+            del words.stop_words_
         self.classes_ = self.pipeline_.classes_
 
     def _fit_context_stage(self, texts, labels, groups):
+        from scipy import sparse
         from sklearn.base import clone
         from sklearn.model_selection import GroupKFold
 
@@ -284,14 +319,29 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         # The second stage must learn how the first stage scores documents it
         # has not seen, so it is trained on out-of-fold probabilities: scores
         # of the fitted first stage on its own training data are overconfident.
+        # The out-of-fold models share the fitted features (vocabulary, idf and
+        # cue scaling are learned from this training set without its labels)
+        # and refit only the logistic regression, where the labels enter; this
+        # keeps training to a fraction of refitting everything per fold.
         groups = np.asarray(groups, dtype=object)
         classes = list(self.classes_)
+        features = self._feature_matrix(texts)
+        seed_features, seed_labels = sparse.csr_matrix((0, features.shape[1])), np.asarray([], dtype=object)
+        if self.seed_examples:
+            from ._data import seed_examples
+
+            seed_items, seed_labels = seed_examples()
+            seed_features, seed_labels = self._feature_matrix(seed_items), np.asarray(seed_labels, dtype=object)
         out_of_fold = np.zeros((len(texts), len(classes)))
-        sentence_stage = clone(self).set_params(context=False)
-        for train, test in GroupKFold(n_splits=min(5, len(set(groups)))).split(texts, labels, groups):
-            fold = clone(sentence_stage).fit([texts[i] for i in train], labels[train])
+        folds = list(GroupKFold(n_splits=min(5, len(set(groups)))).split(texts, labels, groups))
+        if any(len(set(labels[train]) | set(seed_labels)) < 2 for train, _ in folds):
+            return  # a fold would train on one label: no out-of-fold scores to learn from
+        for train, test in folds:
+            fold = clone(self.pipeline_.named_steps["classifier"]).fit(
+                sparse.vstack([features[train], seed_features]), np.concatenate([labels[train], seed_labels])
+            )
             columns = [classes.index(c) for c in fold.classes_]
-            out_of_fold[np.ix_(test, columns)] = fold.predict_proba([texts[i] for i in test])
+            out_of_fold[np.ix_(test, columns)] = fold.predict_proba(features[test])
         self.context_coef_, self.context_intercept_ = fit_context_stage(
             context_features(out_of_fold, classes, texts, groups), own_reading(out_of_fold), labels, classes,
             C=self.context_C, class_weight=self.class_weight, max_iter=self.max_iter,
@@ -382,7 +432,8 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
             return getattr(self.pipeline_, method)(items)
         out = []
         for i in range(0, len(items), _CHUNK):
-            scores = self._decision(items[i : i + _CHUNK])
+            with _cyclic_gc_paused():
+                scores = self._decision(items[i : i + _CHUNK])
             out.append(_softmax(scores) if method == "predict_proba" else scores)
         return np.vstack(out) if out else np.zeros((0, len(self.classes_)))
 
@@ -414,23 +465,62 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
             The context stage's probabilities; ``predict_proba(X)`` when the
             model has no context stage, and for a document of one sentence.
         """
+        items = as_sentences(X)
+        if getattr(self, "context_coef_", None) is None or not items:
+            return self.predict_proba(items)
+        first_stage, _, _, scores, alone = self._context_reading(items, groups)
+        return np.where(alone[:, None], first_stage, _softmax(scores))
+
+    def _context_reading(self, items, groups=None):
+        """Everything the context stage computes for ``items``, for tagging and for ``explain``.
+
+        Returns ``(first_stage, features, offset, scores, alone)``: the first
+        stage's probabilities, the context features, the clipped
+        log-probabilities the scores start from, the context scores
+        (``offset + features @ context_coef_.T + context_intercept_``), and
+        which sentences are read alone instead (documents of one sentence:
+        their first line is not a headline and their mean is themselves).
+        """
         from ._context import context_features, document_bounds, own_reading
 
-        items = as_sentences(X)
-        proba = self.predict_proba(items)
-        if getattr(self, "context_coef_", None) is None or not items:
-            return proba
-        scores = context_features(proba, self.classes_, items, groups) @ self.context_coef_.T
-        scores += self.context_intercept_ + own_reading(proba)
-        # A document of one sentence has no context to read: its first line
-        # is not a headline and its mean is itself, so it is read alone.
+        first_stage = self.predict_proba(items)
+        features, offset = context_features(first_stage, self.classes_, items, groups), own_reading(first_stage)
+        scores = offset + features @ self.context_coef_.T + self.context_intercept_
         lengths = np.diff(document_bounds(groups, len(items)))
-        alone = np.repeat(lengths == 1, lengths)
-        return np.where(alone[:, None], proba, _softmax(scores))
+        return first_stage, features, offset, scores, np.repeat(lengths == 1, lengths)
 
     def predict_in_context(self, X, groups=None):
         """The most probable label for each sentence read in its document."""
         return self.classes_[np.argmax(self.predict_proba_in_context(X, groups), axis=1)]
+
+    def __getstate__(self):
+        # The n-gram vocabulary is tens of thousands of strings; joblib
+        # unpickles a dict of them one item at a time in pure Python, which
+        # dominated loading the shipped model. Stored as one numpy array of
+        # terms (in column order), it loads as a single buffer.
+        state = super().__getstate__()
+        words = self._words_vectorizer()
+        if words is None or "vocabulary_" not in words.__dict__:
+            return state
+        light = copy.copy(words)
+        del light.vocabulary_
+        union = self.pipeline_.named_steps["features"]
+        light_union = copy.copy(union)
+        light_union.transformer_list = [(n, light if t is words else t) for n, t in union.transformer_list]
+        pipeline = copy.copy(self.pipeline_)
+        pipeline.steps = [(n, light_union if s is union else s) for n, s in self.pipeline_.steps]
+        terms = np.asarray(sorted(words.vocabulary_, key=words.vocabulary_.__getitem__), dtype=str)
+        return {**state, "pipeline_": pipeline, "_vocabulary_terms": terms}
+
+    def __setstate__(self, state):
+        terms = state.pop("_vocabulary_terms", None)
+        super().__setstate__(state)
+        if terms is not None:
+            self._words_vectorizer().vocabulary_ = dict(zip(terms.tolist(), range(len(terms))))
+
+    def _words_vectorizer(self):
+        pipeline = self.__dict__.get("pipeline_")
+        return None if pipeline is None else dict(pipeline.named_steps["features"].transformer_list).get("words")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -462,7 +552,8 @@ def train(extra=None, *, include_bundled=True, **params):
 
     The bundled data is the five statements and the written corpus. Each
     document's sentences are given to ``fit`` as ``groups``, so the context
-    stage is trained too (rows without ``doc_id`` form one document per file).
+    stage is trained too, reading each ``doc_id``'s rows in file order as one
+    document (rows without ``doc_id`` are each read alone).
 
     Parameters
     ----------
@@ -495,11 +586,11 @@ def train(extra=None, *, include_bundled=True, **params):
     >>> model.n_training_rows_ == len(casey_nlp.load_dataset(subset="all").data) + 1
     True
     """
-    from ._data import bundled_data_sha256, training_data_hash, training_rows
+    from ._data import bundled_data_sha256, context_groups, training_data_hash, training_rows
 
     rows = training_rows(extra, include_bundled=include_bundled)
     model = SentenceClassifier(**params).fit(
-        [r.item for r in rows], [r.label for r in rows], groups=[r.group for r in rows]
+        [r.item for r in rows], [r.label for r in rows], groups=context_groups(rows)
     )
     model.training_data_sha256_ = training_data_hash(rows, model.seed_examples)
     model.n_training_rows_ = len(rows)

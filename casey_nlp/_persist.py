@@ -136,7 +136,8 @@ def save_model(model, path, *, overwrite=False, metadata=None) -> Path:
         "versions": _versions(),
         "model_sha256": _sha256(path),
         "feature_version": FEATURE_VERSION,
-        "context_version": _context_version(),
+        # Only a model with a context stage depends on the context features.
+        "context_version": None if getattr(model, "context_coef_", None) is None else _context_version(),
         "training_data_sha256": getattr(model, "training_data_sha256_", None),
         "n_training_rows": getattr(model, "n_training_rows_", None),
         "bundled_data_sha256": getattr(model, "bundled_data_sha256_", None),
@@ -180,7 +181,7 @@ def _check(path: Path) -> dict:
             f"{path}: made with feature set {meta.get('feature_version')}, but this casey_nlp "
             f"computes feature set {FEATURE_VERSION}; retrain it (casey-nlp train ... --out PATH)"
         )
-    if meta.get("context_version") != _context_version():
+    if meta.get("context_version") not in (None, _context_version()):
         raise ModelError(
             f"{path}: made with context feature set {meta.get('context_version')}, but this casey_nlp "
             f"computes context feature set {_context_version()}; retrain it (casey-nlp train ... --out PATH)"
@@ -223,8 +224,8 @@ def default_model():
 
     Checked against its metadata. If the file fails its hash, was made with
     another scikit-learn version, or was trained on data other than the
-    bundled dataset, it is rebuilt from the bundled data in memory (well
-    under a second) with a RuntimeWarning, never silently replaced.
+    bundled dataset, it is rebuilt from the bundled data in memory (about
+    ten seconds) with a RuntimeWarning, never silently replaced.
     """
     if DEFAULT_MODEL not in _DEFAULT_CACHE:
         from ._data import bundled_data_sha256

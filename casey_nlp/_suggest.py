@@ -121,7 +121,7 @@ def _known_sentences() -> set:
     """Sentences that are already labelled: the bundled dataset and the seed examples."""
     from ._data import load_dataset, seed_examples
 
-    known = {_normal(t) for t in load_dataset(return_X_y=True)[0]}
+    known = {_normal(t) for t in load_dataset(subset="all", return_X_y=True)[0]}
     known.update(_normal(getattr(item, "text", item)) for item in seed_examples()[0])
     return known
 

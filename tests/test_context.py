@@ -124,3 +124,11 @@ def test_context_is_read_per_document_and_the_batch_does_not_matter(model):
 def test_a_one_sentence_document_is_read_alone(model):
     for text in ["The Home Office must act now.", "ENDS", "One woman told us she waited two years."]:
         assert [t.label for t in classify(text, model=model)] == classify_sentences([text], model=model)
+
+
+def test_a_heading_is_not_page_furniture_for_the_line_below():
+    """Review finding: a headline counted as boilerplate and turned the demand under it into `other`."""
+    proba = one_hot(["other", "demand", "other"])
+    items = ["Police reform", "The Met must act now.", "ENDS"]
+    assert column("boilerplate_before", proba, items).tolist() == [0, 0, 0]
+    assert [t.label for t in classify("Police reform\nThe Met must act now.\nENDS")] == ["other", "demand", "other"]

@@ -139,3 +139,26 @@ def test_the_readme_and_model_card_tables_are_what_evaluate_prints():
         tables = evaluate(split=split).to_markdown()
         assert tables.split("\n\n")[0] in readme, split
         assert tables in card, split
+
+
+def test_user_data_where_some_folds_cannot_train_a_context_stage(tmp_path):
+    """A held-out document with the only case study leaves that fold's training side without one."""
+    data = tmp_path / "mine.csv"
+    rows = {
+        "a": [("Forces must publish vetting data.", "demand"), ("The force failed to act.", "finding"),
+              ("Half of the cases were dropped.", "statistic"), ("ENDS", "other")],
+        "b": [("Ministers should fund refuges.", "demand"), ("Vetting is broken.", "finding"),
+              ("One in four complaints was upheld.", "statistic"), ("Notes to editors", "other")],
+        "c": [("One woman told us she waited a year.", "case_study"), ("She was never called back.", "case_study"),
+              ("The Met must change.", "demand")],
+        "d": [("The review found a toxic culture.", "finding"), ("Cookies help us run this site.", "other"),
+              ("Only 3% of reports led to a charge.", "statistic"), ("Forces need to act now.", "demand")],
+    }
+    data.write_text(
+        "text,label,doc_id\n" + "".join(f'"{t}",{l},{d}\n' for d, pairs in rows.items() for t, l in pairs),
+        encoding="utf-8",
+    )
+    report = evaluate(extra=[data], include_bundled=False, split="documents", with_baselines=False)
+    assert len(report.y_pred) == 15 and None not in set(report.y_pred)
+    assert report.isolated is not None and None not in set(report.isolated.y_pred)
+    assert 0 <= report.isolated.macro_f1 <= 1

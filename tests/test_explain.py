@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import casey_nlp
-from casey_nlp import Sentence, load_model, split_sentences
+from casey_nlp import Sentence, classify, load_model, split_sentences
 from casey_nlp._data import bundled_rows
 from casey_nlp._explain import explain, explain_document, explain_sentences
 from casey_nlp._features import FEATURES
@@ -181,3 +181,18 @@ def test_two_label_models_are_explained_exactly():
     assert (e.label, e.runner_up) == ("demand", "finding")
     assert np.isclose(e.intercept_difference + sum(c.contribution for c in e.contributions), e.logit_difference)
     assert np.isclose(e.logit_difference, np.log(e.probability / e.runner_up_probability))
+
+
+def test_in_context_explanations_add_up_and_say_what_the_first_stage_read(model):
+    text = "Police reform\nThe Met must act now.\nOne woman told us she waited a year.\nShe was never called back.\nENDS"
+    tagged = classify(text, model=model)
+    explanations = explain_document(text, model=model)
+    assert [e.label for e in explanations] == [t.label for t in tagged]
+    for e in explanations:
+        total = e.intercept_difference + sum(c.contribution for c in e.contributions)
+        assert abs(total - e.logit_difference) < 1e-6
+        own = next(c for c in e.contributions if c.name == "own reading")
+        first = e.own.scores
+        assert own.description == (
+            f"the sentence on its own: {e.label} {first[e.label]:.2f}, {e.runner_up} {first[e.runner_up]:.2f}"
+        )

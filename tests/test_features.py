@@ -11,6 +11,7 @@ from casey_nlp._features import (
     CueFeatures,
     Feature,
     _check_registry,
+    registry_version,
     tokenize,
 )
 
@@ -60,8 +61,10 @@ def test_names_must_carry_their_family_and_be_unique():
 
 
 def test_feature_version_is_derived_from_the_registry():
-    prefix, _, digest = FEATURE_VERSION.partition("-")
-    assert prefix.isdigit() and len(digest) == 12
+    assert FEATURE_VERSION == registry_version(FEATURES)
+    changed = [f._replace(phrases=f.phrases + ("ought",)) if f.name == "cue:modal_obligation" else f for f in FEATURES]
+    assert registry_version(changed) != FEATURE_VERSION
+    assert registry_version(list(reversed(FEATURES))) != FEATURE_VERSION  # the order is the column layout
 
 
 def test_counts_are_capped_and_totals_pool_their_members():

@@ -153,3 +153,32 @@ def test_fit_with_groups_keeps_the_contract_and_learns_a_context_stage(data):
     assert in_context.shape == (20,) and set(in_context) <= set(LABELS)
     with pytest.raises(ValueError, match="groups has 3 entries but X has 153 sentences"):
         SentenceClassifier().fit(X, y, groups=groups[:3])
+
+
+def test_a_fold_with_one_label_means_no_context_stage_not_an_error():
+    # Without seed examples, holding out document "b" leaves only demands to train on.
+    X = ["Forces must act.", "Ministers should act.", "The force failed.", "Vetting is broken.", "ENDS"]
+    y = ["demand", "demand", "finding", "finding", "other"]
+    model = SentenceClassifier(seed_examples=False).fit(X, y, groups=["a", "a", "b", "b", "b"])
+    assert model.context_coef_ is None
+    np.testing.assert_array_equal(model.predict_proba_in_context(X), model.predict_proba(X))
+
+
+def test_scoring_pauses_the_cyclic_gc_and_restores_its_state():
+    import gc
+
+    from casey_nlp._model import _cyclic_gc_paused
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with _cyclic_gc_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("boom")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller who disabled it keeps it disabled
+    finally:
+        gc.enable()

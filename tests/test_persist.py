@@ -123,3 +123,18 @@ def test_corrupted_shipped_model_is_rebuilt_with_a_warning(tmp_path, monkeypatch
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert _persist.default_model() is model  # cached: rebuilt once, not per call
+
+
+def test_the_vocabulary_is_pickled_as_one_array_and_restored_exactly(model):
+    import copy
+    import pickle
+
+    state = model.__getstate__()
+    terms = state["_vocabulary_terms"]
+    vocabulary = model._words_vectorizer().vocabulary_
+    assert terms.dtype.kind == "U" and len(terms) == len(vocabulary)
+    assert "vocabulary_" not in dict(state["pipeline_"].named_steps["features"].transformer_list)["words"].__dict__
+    assert "vocabulary_" in model._words_vectorizer().__dict__  # the live model is untouched
+    for restored in (pickle.loads(pickle.dumps(model)), copy.deepcopy(model)):
+        assert restored._words_vectorizer().vocabulary_ == vocabulary
+        np.testing.assert_array_equal(restored.predict_proba(SENTENCES), model.predict_proba(SENTENCES))

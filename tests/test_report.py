@@ -1,5 +1,6 @@
 """The annotated report: HTML and Markdown, the CLI, and the page in a real browser."""
 
+import html
 import io
 import re
 import shutil
@@ -366,3 +367,22 @@ def test_report_renders_in_a_headless_browser(tmp_path):
     # The <script> in the press release is text in the DOM, not an element.
     assert parsed.tags["script"] == 0
     assert any("<script>alert(1)</script>" in m[2] for m in parsed.marks)
+
+
+
+def test_legend_rows_follow_the_label_table(example):
+    """Letters, underlines, colours, definitions and order all come from casey_nlp._labels.LABEL_TABLE."""
+    from casey_nlp._labels import DISPLAY_ORDER, LABEL_TABLE
+
+    _, _, page = example
+    rows = re.findall(
+        r'<tr><td><span class="swatch label-(\w+)">\w+</span></td><td class="letter">(\w)</td><td>(\w+)</td>'
+        r'<td class="count">\d+</td><td>([^<]*)</td></tr>',
+        _section(page, "tags"),
+    )
+    assert [r[0] for r in rows] == list(DISPLAY_ORDER)
+    table = {row.name: row for row in LABEL_TABLE}
+    for name, letter, underline, definition in rows:
+        assert (letter, underline) == (table[name].letter, table[name].underline)
+        assert definition == html.escape(table[name].definition)
+        assert f".label-{name} {{ background: {table[name].tint};" in page.replace("mark.", ".").replace(".swatch.", ".")

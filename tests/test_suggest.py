@@ -169,3 +169,10 @@ def test_cli_stdin_to_stdout_and_errors(tmp_path, monkeypatch, capsys):
         with pytest.raises(SystemExit) as exit_info:
             main(["suggest", str(known), "--out", "x.csv", *bad])
         assert exit_info.value.code == 2
+
+
+def test_sentences_of_the_written_corpus_are_already_labelled(model):
+    written = load_dataset(subset="written").data
+    pool = [written[3], written[40], "A sentence nobody has labelled yet, about vetting."]
+    picks = suggest(pool, n=3, model=model, split=False)
+    assert [p.text for p in picks] == [pool[2]]

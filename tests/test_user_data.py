@@ -82,3 +82,16 @@ def test_bundled_data_is_never_modified_by_training(tmp_path):
     train(path)
     after = {p: p.read_bytes() for p in _resources.data_dir().rglob("*") if p.is_file()}
     assert before == after
+
+
+def test_rows_without_a_doc_id_are_each_read_alone_by_the_context_stage(tmp_path):
+    from casey_nlp._data import context_groups, read_labelled
+
+    path = tmp_path / "mine.csv"
+    path.write_text("text,label,doc_id\nA.,demand,x\nB.,other,x\nC.,finding,\nD.,other,\n", encoding="utf-8")
+    rows = read_labelled(path)
+    groups = context_groups(rows)
+    assert groups[0] == groups[1] == "x"
+    assert len({groups[2], groups[3], "x"}) == 3
+    # Evaluation folds still group them by file.
+    assert rows[2].group == rows[3].group == "user:mine.csv"
