@@ -18,12 +18,10 @@ MANIFEST_FILE = "manifest.csv"
 DATASET_COLUMNS = ("id", "doc_id", "position", "start", "end", "text", "label", "note")
 MANIFEST_COLUMNS = ("doc_id", "file", "organisation", "title", "date", "sha256")
 
-# subset name -> (folder under data/, what it is). Each folder holds its own
-# manifest.csv, sentences.csv and raw texts, checked the same way.
-SUBSETS = {
-    "statements": ("", "the five public statements answering the Casey Review"),
-    "written": ("written", "documents written for casey_nlp and labelled by two annotators"),
-}
+# subset name -> its folder under data/: the five public statements, and the
+# documents written for casey_nlp. Each folder holds its own manifest.csv,
+# sentences.csv and raw texts, checked the same way (data/README.md).
+SUBSETS = {"statements": "", "written": "written"}
 SUBSET_CHOICES = (*SUBSETS, "all")
 
 
@@ -61,7 +59,7 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict]]:
 
 
 def _subset_dir(name: str) -> Path:
-    return data_dir() / SUBSETS[name][0]
+    return data_dir() / SUBSETS[name]
 
 
 def _documents(name: str) -> list[dict]:
