@@ -42,8 +42,8 @@ def document_bounds(groups, n: int) -> np.ndarray:
     """
     if groups is None or n == 0:
         return np.asarray([0, n] if n else [0], dtype=np.int64)
-    values = np.asarray(groups, dtype=object)
-    if len(values) != n:
+    values = np.asarray(list(groups), dtype=object)  # any iterable, a generator included
+    if values.ndim != 1 or len(values) != n:
         raise ValueError(f"groups has {len(values)} entries but there are {n} sentences")
     changes = np.flatnonzero(values[1:] != values[:-1]) + 1
     return np.concatenate([[0], changes, [n]]).astype(np.int64)

@@ -267,8 +267,10 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         unknown = sorted(set(labels) - set(LABELS))
         if unknown:
             raise ValueError(f"y has unknown label(s) {unknown}; use only {', '.join(LABELS)}")
-        if groups is not None and len(groups) != len(texts):
-            raise ValueError(f"groups has {len(groups)} entries but X has {len(texts)} sentences")
+        if groups is not None:
+            groups = list(groups)  # any iterable, a generator included
+            if len(groups) != len(texts):
+                raise ValueError(f"groups has {len(groups)} entries but X has {len(texts)} sentences")
         self._fit_sentence_stage(texts, labels)
         self.context_coef_ = self.context_intercept_ = None
         # The context stage needs two documents to cross-fit over, and every
@@ -483,6 +485,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         """
         from ._context import context_features, document_bounds, own_reading
 
+        groups = None if groups is None else list(groups)  # read twice below
         first_stage = self.predict_proba(items)
         features, offset = context_features(first_stage, self.classes_, items, groups), own_reading(first_stage)
         scores = offset + features @ self.context_coef_.T + self.context_intercept_

@@ -132,3 +132,12 @@ def test_a_heading_is_not_page_furniture_for_the_line_below():
     items = ["Police reform", "The Met must act now.", "ENDS"]
     assert column("boilerplate_before", proba, items).tolist() == [0, 0, 0]
     assert [t.label for t in classify("Police reform\nThe Met must act now.\nENDS")] == ["other", "demand", "other"]
+
+
+def test_groups_may_be_any_iterable(model):
+    rows = bundled_rows("statements")[:30]
+    items, labels = [r.item for r in rows], [r.label for r in rows]
+    as_list = model.predict_proba_in_context(items, groups=[r.group for r in rows])
+    as_generator = model.predict_proba_in_context(items, groups=(r.group for r in rows))
+    np.testing.assert_array_equal(as_list, as_generator)
+    assert document_bounds((g for g in "aab"), 3).tolist() == [0, 2, 3]
