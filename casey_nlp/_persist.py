@@ -192,12 +192,30 @@ def _check(path: Path) -> dict:
     return meta
 
 
+def model_provenance(model) -> dict:
+    """Which model produced an output: ``{"name", "version", "sha256"}``.
+
+    ``name`` is the model file's stem (``"default"`` for the shipped model),
+    ``version`` the casey_nlp version that saved it, and ``sha256`` the hash
+    of its saved content. A model trained in this process and never saved
+    has ``name`` ``"unsaved"`` and ``sha256`` None.
+    """
+    from . import __version__
+
+    meta = getattr(model, "metadata_", None) or {}
+    return {
+        "name": meta.get("name", "unsaved"),
+        "version": meta.get("versions", {}).get("casey_nlp", __version__),
+        "sha256": meta.get("model_sha256"),
+    }
+
+
 def _load_checked(path: Path):
     import joblib
 
     meta = _check(path)
     model = joblib.load(path)
-    model.metadata_ = meta
+    model.metadata_ = {**meta, "name": path.stem}
     return model
 
 
