@@ -281,8 +281,8 @@ def _cmd_train(args) -> int:
 
     out = Path(args.out)
     if args.out == "-" or out.is_dir():
-        raise DataError(f"{args.out}: --out needs a file path, such as my_model.joblib")
-    if not args.force and (out.exists() or out.with_suffix(".json").exists()):
+        raise DataError(f"{args.out}: --out needs a file path, such as my_model.zip")
+    if not args.force and out.exists():
         raise DataError(f"{args.out}: already exists; choose another --out or pass --force")
     model = train(args.add, include_bundled=not args.no_bundled)
     metadata = {}
@@ -298,7 +298,7 @@ def _cmd_train(args) -> int:
             print(report)
             metadata["evaluation"] = report.to_dict()
     path = model.save(args.out, overwrite=args.force, metadata=metadata)
-    print(f"\ntrained on {model.n_training_rows_} sentences; saved {path} and {path.with_suffix('.json')}")
+    print(f"\ntrained on {model.n_training_rows_} sentences; saved {path}")
     return 0
 
 
@@ -392,7 +392,7 @@ def _cmd_suggest(args) -> int:
         print(f"{i:>4}  {s.guess:10}  {s.confidence:.2f}  {text}", file=info)
     print(
         f"\nFill in the label column ({', '.join(LABELS)}; delete rows you skip), then:\n"
-        f"  casey-nlp train --add {args.out if not to_stdout else 'FILE'} --out my_model.joblib",
+        f"  casey-nlp train --add {args.out if not to_stdout else 'FILE'} --out my_model.zip",
         file=info,
     )
     return 0
@@ -435,7 +435,7 @@ def _parser() -> argparse.ArgumentParser:
         "train", help="train a model on the bundled data plus your labelled CSV/JSONL files"
     )
     train.add_argument("--add", nargs="+", metavar="FILE", help="CSV (text,label[,doc_id]) or JSONL files")
-    train.add_argument("--out", required=True, help="where to save the model (.joblib; metadata goes next to it)")
+    train.add_argument("--out", required=True, help="where to save the model (a .zip file: JSON metadata and arrays)")
     train.add_argument("--no-bundled", action="store_true", help="train on your files only")
     train.add_argument("--no-eval", action="store_true", help="skip the blind evaluation report")
     train.add_argument("--force", action="store_true", help="overwrite --out if it exists")

@@ -508,6 +508,18 @@ def registry_version(features) -> str:
 FEATURE_VERSION = registry_version(FEATURES)
 
 
+def analyzer_fingerprint() -> str:
+    """A hash of how the word block tokenises and stems a fixed sample of words.
+
+    A model's vocabulary holds stems. If another nltk release stemmed some
+    words differently, those n-grams would silently stop matching; a model
+    file records this fingerprint and loading checks it.
+    """
+    words = sorted({w for f in FEATURES for phrase in f.phrases + f.lead_in for w in str(phrase).split()})
+    sample = " ".join(words + ["Officers' vetting reviewed; misconduct hearings, 1,234 complaints (7%)."])
+    return hashlib.sha256(" | ".join(word_ngrams(sample)).encode("utf-8")).hexdigest()[:16]
+
+
 def _columns(kind: str) -> list[int]:
     return [i for i, f in enumerate(FEATURES) if f.kind == kind]
 

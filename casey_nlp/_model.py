@@ -538,16 +538,160 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         return self.pipeline_.named_steps["features"].get_feature_names_out()
 
     def save(self, path, *, overwrite=False, metadata=None):
-        """Save the fitted model and a metadata file next to it.
+        """Save the fitted model as one file that loading can never run code from.
 
-        Writes ``path`` (joblib) and ``path`` with suffix ``.json`` atomically:
-        each is written to a temporary file and renamed, so a crash never
-        leaves a half-written model; an existing file is kept unless
-        ``overwrite=True``. ``metadata`` adds entries to the metadata file.
+        The file is a zip of ``metadata.json`` and ``.npy`` arrays (see
+        :mod:`casey_nlp._modelfile`), written to a temporary file and renamed
+        into place, so a crash never leaves a half-written model; an existing
+        file is kept unless ``overwrite=True``.
+
+        Parameters
+        ----------
+        path : str or Path
+            Where to write the model; it must end in ``.zip``.
+        overwrite : bool, default=False
+            Replace an existing file.
+        metadata : dict, optional
+            Extra JSON-serialisable entries for the metadata (for example
+            ``{"evaluation": ...}``).
+
+        Returns
+        -------
+        Path
+            The model path.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib, casey_nlp
+        >>> model = casey_nlp.train([("Ministers must fund refuges.", "demand")])
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = model.save(pathlib.Path(folder) / "mine.zip")
+        ...     casey_nlp.load_model(path).predict(["Ministers must fund refuges."]).tolist()
+        ['demand']
         """
-        from ._persist import save_model
+        from ._modelfile import check_writable, model_file_bytes, write_model_file
 
-        return save_model(self, path, overwrite=overwrite, metadata=metadata)
+        check_is_fitted(self, "pipeline_")
+        path = check_writable(path, overwrite=overwrite)  # before the work of packing
+        content = model_file_bytes(self._arrays(), {**self._provenance(), **(metadata or {})})
+        return write_model_file(path, content, overwrite=overwrite)
+
+    def _json_params(self) -> dict:
+        """``get_params()`` as JSON gives it back (tuples become lists)."""
+        import json
+
+        return json.loads(json.dumps(self.get_params(), default=list))
+
+    def _provenance(self) -> dict:
+        """The metadata a model file records about how this model was made."""
+        from . import __version__
+        from ._context import CONTEXT_VERSION
+        from ._features import FEATURE_VERSION, analyzer_fingerprint
+
+        return {
+            "saved_by": {"casey_nlp": __version__},
+            "labels": [str(label) for label in self.classes_],
+            "params": self._json_params(),
+            "feature_version": FEATURE_VERSION,
+            "analyzer_fingerprint": analyzer_fingerprint(),
+            # Only a model with a context stage depends on the context features.
+            "context_version": None if getattr(self, "context_coef_", None) is None else CONTEXT_VERSION,
+            "training_data_sha256": getattr(self, "training_data_sha256_", None),
+            "n_training_rows": getattr(self, "n_training_rows_", None),
+            "bundled_data_sha256": getattr(self, "bundled_data_sha256_", None),
+        }
+
+    def _arrays(self) -> dict:
+        """Everything the fitted model learned, as plain arrays: what a model file stores."""
+        classifier = self.pipeline_.named_steps["classifier"]
+        arrays = {
+            "classes": np.asarray([str(c) for c in self.classes_], dtype=str),
+            # Dtypes are kept as fitted: the slow path's output dtype follows them.
+            "coef": np.asarray(classifier.coef_),
+            "intercept": np.asarray(classifier.intercept_),
+        }
+        blocks = dict(self.pipeline_.named_steps["features"].transformer_list)
+        if "words" in blocks:
+            vocabulary = blocks["words"].vocabulary_
+            arrays["vocabulary"] = np.asarray(sorted(vocabulary, key=vocabulary.__getitem__), dtype=str)
+            arrays["idf"] = np.asarray(blocks["words"].idf_)
+        if "cues" in blocks:
+            scaler = blocks["cues"].named_steps["scale"]
+            arrays["cue_mean"], arrays["cue_scale"] = scaler.mean_, scaler.scale_
+        if getattr(self, "context_coef_", None) is not None:
+            arrays["context_coef"], arrays["context_intercept"] = self.context_coef_, self.context_intercept_
+        return arrays
+
+    @classmethod
+    def _from_arrays(cls, params: dict, arrays: dict):
+        """A fitted model rebuilt from ``_arrays()`` and its parameters.
+
+        Raises ValueError, saying what is inconsistent, if the arrays do not
+        fit together; nothing here evaluates anything read from a file.
+        """
+        unknown = sorted(set(params) - set(cls().get_params()))
+        if unknown:
+            raise ValueError(f"unknown parameters {unknown}")
+        params = dict(params)
+        if "ngram_range" in params:
+            params["ngram_range"] = tuple(params["ngram_range"])
+        model = cls(**params)
+        union = model._features()
+        blocks = dict(union.transformer_list)
+        expected = {"classes", "coef", "intercept"}
+        expected |= {"vocabulary", "idf"} if "words" in blocks else set()
+        expected |= {"cue_mean", "cue_scale"} if "cues" in blocks else set()
+        optional = {"context_coef", "context_intercept"}
+        if not expected <= set(arrays) <= expected | optional:
+            raise ValueError(f"arrays {sorted(arrays)} do not match the parameters (expected {sorted(expected)})")
+        classes, coef, intercept = arrays["classes"], arrays["coef"], arrays["intercept"]
+        width = 0
+        if "words" in blocks:
+            vocabulary, idf = arrays["vocabulary"], arrays["idf"]
+            if vocabulary.dtype.kind != "U" or vocabulary.ndim != 1 or idf.shape != vocabulary.shape:
+                raise ValueError("the vocabulary and idf arrays do not match")
+            words = blocks["words"]
+            words.vocabulary_ = dict(zip(vocabulary.tolist(), range(len(vocabulary))))
+            if len(words.vocabulary_) != len(vocabulary):
+                raise ValueError("the vocabulary has repeated terms")
+            words.fixed_vocabulary_ = False
+            words.idf_ = idf  # the setter builds the fitted TfidfTransformer
+            words._tfidf.n_features_in_ = len(vocabulary)
+            width += len(vocabulary)
+        if "cues" in blocks:
+            from ._features import FEATURES
+
+            mean, scale = arrays["cue_mean"], arrays["cue_scale"]
+            if mean.shape != (len(FEATURES),) or scale.shape != mean.shape:
+                raise ValueError(f"the cue scaling has {mean.shape} values for {len(FEATURES)} features")
+            counts, scaler = blocks["cues"].named_steps["count"], blocks["cues"].named_steps["scale"]
+            counts.fit(None)
+            scaler.mean_, scaler.scale_, scaler.var_ = mean, scale, scale**2
+            scaler.n_features_in_ = len(FEATURES)
+            width += len(FEATURES)
+        if classes.dtype.kind != "U" or classes.ndim != 1 or len(classes) < 2:
+            raise ValueError("the classes array is not a list of labels")
+        rows = 1 if len(classes) == 2 else len(classes)
+        if coef.shape != (rows, width) or intercept.shape != (rows,):
+            raise ValueError(f"coefficients of shape {coef.shape} do not fit {len(classes)} labels and {width} features")
+        classifier = LogisticRegression(
+            C=model.C, class_weight=model.class_weight, max_iter=model.max_iter, solver="newton-cg"
+        )
+        classifier.classes_, classifier.coef_, classifier.intercept_ = classes.astype(object), coef, intercept
+        classifier.n_features_in_ = width
+        model.pipeline_ = Pipeline([("features", union), ("classifier", classifier)])
+        model.classes_ = classifier.classes_
+        model.context_coef_ = arrays.get("context_coef")
+        model.context_intercept_ = arrays.get("context_intercept")
+        if (model.context_coef_ is None) != (model.context_intercept_ is None):
+            raise ValueError("the context stage has coefficients or an intercept, not both")
+        if model.context_coef_ is not None and (
+            model.context_coef_.ndim != 2
+            or model.context_coef_.shape[0] != len(classes)
+            or model.context_intercept_.shape != (len(classes),)
+        ):
+            raise ValueError("the context stage's weights do not fit the labels")
+        return model
 
 
 def train(extra=None, *, include_bundled=True, **params):

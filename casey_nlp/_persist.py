@@ -1,195 +1,83 @@
-"""Saving and loading models, with metadata checked on load.
+"""Loading models: the shipped default or a file saved with ``model.save``.
 
-A model is two files: ``NAME.joblib`` (the pickled estimator) and
-``NAME.json`` (labels, library versions, hashes of the training data and of
-the model file, evaluation figures). Loading a pickle runs code, so load only
-files you trust; the metadata check catches corruption and version drift, not
-malice.
+A model file is data, not code (:mod:`casey_nlp._modelfile`): loading reads
+JSON and ``.npy`` arrays with ``allow_pickle=False``, checks that the file is
+intact and was made for the features this version computes, and rebuilds the
+estimator from the arrays. Pickled (joblib) models of casey_nlp 0.2 and
+earlier are refused with the command that retrains them.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import tempfile
+import re
 import warnings
 from pathlib import Path
 
 from ._labels import LABELS
+from ._model import SentenceClassifier
+from ._modelfile import SUFFIX, ModelError, read_model_file
 from ._resources import models_dir
 
-__all__ = ["ModelError", "save_model", "load_model", "default_model", "DEFAULT_MODEL"]
-
 DEFAULT_MODEL = "default"
-FORMAT_VERSION = 1
+_RETRAIN = f"retrain it (casey-nlp train --add YOUR_LABELS.csv --out my_model{SUFFIX})"
 
 
-class ModelError(ValueError):
-    """A model file is missing, corrupted or was made with other library versions."""
+def _version_tuple(version) -> tuple[int, ...] | None:
+    match = re.match(r"(\d+)\.(\d+)\.(\d+)", version) if isinstance(version, str) else None
+    return None if match is None else tuple(int(part) for part in match.groups())
 
 
-def _versions() -> dict:
-    import nltk
-    import numpy
-    import sklearn
-
+def _check(path: Path, meta: dict) -> None:
+    """Raise ModelError if the metadata says the model cannot be used with this casey_nlp."""
     from . import __version__
-
-    return {
-        "casey_nlp": __version__,
-        "scikit-learn": sklearn.__version__,
-        "numpy": numpy.__version__,
-        "nltk": nltk.__version__,
-    }
-
-
-def _context_version() -> str:
-    """The context stage's feature set: a saved model's context weights follow its rows."""
     from ._context import CONTEXT_VERSION
+    from ._features import FEATURE_VERSION, analyzer_fingerprint
 
-    return CONTEXT_VERSION
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _atomic_write(path: Path, write, overwrite: bool) -> None:
-    """Write via a temporary file in the same folder, then rename over ``path``."""
-    if path.exists() and not overwrite:
-        raise ModelError(f"{path}: already exists; choose another path or pass overwrite=True (--force)")
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            write(out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp creates 0600 files
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _json_params(model) -> dict:
-    return json.loads(json.dumps(model.get_params(), default=list))
-
-
-def metadata_path(path) -> Path:
-    return Path(path).with_suffix(".json")
-
-
-def save_model(model, path, *, overwrite=False, metadata=None) -> Path:
-    """Save a fitted classifier to ``path`` (joblib) with ``path.json`` metadata.
-
-    Both files are written to temporary files and renamed into place. An
-    existing file is never replaced unless ``overwrite=True``.
-
-    Parameters
-    ----------
-    model : SentenceClassifier
-        A fitted model.
-    path : str or Path
-        Where to write the model; conventionally ending in ``.joblib``.
-    overwrite : bool, default=False
-        Replace existing files.
-    metadata : dict, optional
-        Extra entries for the metadata file (e.g. ``training_data_sha256``,
-        ``evaluation``).
-
-    Returns
-    -------
-    Path
-        The model path.
-    """
-    import joblib
-
-    from ._features import FEATURE_VERSION
-
-    from sklearn.utils.validation import check_is_fitted
-
-    check_is_fitted(model, "pipeline_")
-    path = Path(path)
-    if str(path) == "-":
-        raise ModelError("-: a model must be saved to a file; give a path such as my_model.joblib")
-    if path.suffix == ".json":
-        raise ModelError(f"{path}: the model path must not end in .json (that name is for its metadata)")
-    if not path.parent.is_dir():
-        raise ModelError(f"{path.parent}: folder does not exist; create it first")
-    meta_path = metadata_path(path)
-    if not overwrite:
-        for existing in (path, meta_path):
-            if existing.exists():
-                raise ModelError(f"{existing}: already exists; choose another path or pass overwrite=True (--force)")
-    _atomic_write(path, lambda out: joblib.dump(model, out, compress=3), overwrite)
-    meta = {
-        "format_version": FORMAT_VERSION,
-        "labels": [str(label) for label in model.classes_],
-        "params": _json_params(model),
-        "versions": _versions(),
-        "model_sha256": _sha256(path),
-        "feature_version": FEATURE_VERSION,
-        # Only a model with a context stage depends on the context features.
-        "context_version": None if getattr(model, "context_coef_", None) is None else _context_version(),
-        "training_data_sha256": getattr(model, "training_data_sha256_", None),
-        "n_training_rows": getattr(model, "n_training_rows_", None),
-        "bundled_data_sha256": getattr(model, "bundled_data_sha256_", None),
-        **(metadata or {}),
-    }
-    text = json.dumps(meta, indent=2, sort_keys=True) + "\n"
-    _atomic_write(meta_path, lambda out: out.write(text.encode("utf-8")), overwrite=True)
-    return path
-
-
-def _check(path: Path) -> dict:
-    """Return the metadata of ``path`` or raise ModelError saying what is wrong."""
-    from ._features import FEATURE_VERSION
-
-    meta_path = metadata_path(path)
-    if not path.is_file():
-        raise ModelError(f"{path}: model file not found")
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    saved_by = (meta.get("saved_by") or {}).get("casey_nlp")
+    if _version_tuple(saved_by) is None:
+        raise ModelError(f"{path}: metadata does not say which casey_nlp saved it; not a casey_nlp model")
+    if _version_tuple(saved_by) > _version_tuple(__version__):
         raise ModelError(
-            f"{meta_path}: metadata file not found next to the model; save models with "
-            "casey_nlp (model.save) so they can be checked on load"
-        ) from None
-    except json.JSONDecodeError as error:
-        raise ModelError(f"{meta_path}: not valid JSON ({error.msg})") from None
-    if _sha256(path) != meta.get("model_sha256"):
-        raise ModelError(
-            f"{path}: file does not match the SHA-256 in {meta_path.name}; "
-            "it is corrupted or was changed after saving: retrain it"
-        )
-    saved = meta.get("versions", {}).get("scikit-learn")
-    installed = _versions()["scikit-learn"]
-    if saved != installed:
-        raise ModelError(
-            f"{path}: saved with scikit-learn {saved}, but {installed} is installed; "
-            f"retrain it (casey-nlp train ... --out PATH) or install scikit-learn=={saved}"
+            f"{path}: saved by casey_nlp {saved_by}, newer than the installed {__version__}; "
+            "upgrade casey_nlp (pip install -U casey_nlp)"
         )
     if meta.get("feature_version") != FEATURE_VERSION:
         raise ModelError(
             f"{path}: made with feature set {meta.get('feature_version')}, but this casey_nlp "
-            f"computes feature set {FEATURE_VERSION}; retrain it (casey-nlp train ... --out PATH)"
+            f"computes feature set {FEATURE_VERSION}; {_RETRAIN}"
         )
-    if meta.get("context_version") not in (None, _context_version()):
+    if meta.get("analyzer_fingerprint") != analyzer_fingerprint():
+        raise ModelError(
+            f"{path}: its words were stemmed differently from how the installed nltk stems them; {_RETRAIN}"
+        )
+    if meta.get("context_version") not in (None, CONTEXT_VERSION):
         raise ModelError(
             f"{path}: made with context feature set {meta.get('context_version')}, but this casey_nlp "
-            f"computes context feature set {_context_version()}; retrain it (casey-nlp train ... --out PATH)"
+            f"computes context feature set {CONTEXT_VERSION}; {_RETRAIN}"
         )
-    unknown = set(meta.get("labels", ())) - set(LABELS)
-    if unknown:
-        raise ModelError(f"{meta_path}: unknown labels {sorted(unknown)}; not a casey_nlp model")
-    return meta
+    labels = meta.get("labels")
+    if not isinstance(labels, list) or not set(labels) <= set(LABELS):
+        raise ModelError(f"{path}: its labels {labels} are not casey_nlp labels; not a casey_nlp model")
+    if not isinstance(meta.get("params"), dict):
+        raise ModelError(f"{path}: metadata has no parameters; not a casey_nlp model")
+
+
+def _load_checked(path: Path) -> SentenceClassifier:
+    meta, arrays, sha256 = read_model_file(path)
+    _check(path, meta)
+    try:
+        model = SentenceClassifier._from_arrays(meta["params"], arrays)
+    except (TypeError, ValueError) as error:
+        raise ModelError(f"{path}: {error}; the file is damaged or not a casey_nlp model") from None
+    if [str(c) for c in model.classes_] != meta["labels"]:
+        raise ModelError(f"{path}: its labels and its arrays disagree; the file is damaged")
+    if (model.context_coef_ is None) != (meta.get("context_version") is None):
+        raise ModelError(f"{path}: its context stage and its metadata disagree; the file is damaged")
+    model.training_data_sha256_ = meta.get("training_data_sha256")
+    model.n_training_rows_ = meta.get("n_training_rows")
+    model.bundled_data_sha256_ = meta.get("bundled_data_sha256")
+    model.metadata_ = {**meta, "name": path.stem, "model_sha256": sha256}
+    return model
 
 
 def model_provenance(model) -> dict:
@@ -197,26 +85,17 @@ def model_provenance(model) -> dict:
 
     ``name`` is the model file's stem (``"default"`` for the shipped model),
     ``version`` the casey_nlp version that saved it, and ``sha256`` the hash
-    of its saved content. A model trained in this process and never saved
-    has ``name`` ``"unsaved"`` and ``sha256`` None.
+    of the model file. A model trained in this process and never loaded from
+    a file has ``name`` ``"unsaved"`` and ``sha256`` None.
     """
     from . import __version__
 
     meta = getattr(model, "metadata_", None) or {}
     return {
         "name": meta.get("name", "unsaved"),
-        "version": meta.get("versions", {}).get("casey_nlp", __version__),
+        "version": (meta.get("saved_by") or {}).get("casey_nlp", __version__),
         "sha256": meta.get("model_sha256"),
     }
-
-
-def _load_checked(path: Path):
-    import joblib
-
-    meta = _check(path)
-    model = joblib.load(path)
-    model.metadata_ = {**meta, "name": path.stem}
-    return model
 
 
 def _rebuild_default(reason: str):
@@ -224,13 +103,13 @@ def _rebuild_default(reason: str):
 
     warnings.warn(
         f"the shipped model could not be used ({reason}); rebuilt it from the bundled "
-        "data in memory. Run `casey-nlp train --out models/default.joblib --force` "
+        f"data in memory. Run `casey-nlp train --out models/{DEFAULT_MODEL}{SUFFIX} --force` "
         "in a source checkout to refresh the file.",
         RuntimeWarning,
         stacklevel=3,
     )
     model = train()
-    model.metadata_ = {"rebuilt": reason}
+    model.metadata_ = {"rebuilt": reason, "name": f"{DEFAULT_MODEL} (rebuilt)"}
     return model
 
 
@@ -240,21 +119,20 @@ _DEFAULT_CACHE = {}
 def default_model():
     """The shipped model, loaded once per process and reused.
 
-    Checked against its metadata. If the file fails its hash, was made with
-    another scikit-learn version, or was trained on data other than the
-    bundled dataset, it is rebuilt from the bundled data in memory (about
-    ten seconds) with a RuntimeWarning, never silently replaced.
+    Checked on load. If the file is damaged, was made for other features, or
+    was trained on data other than the bundled dataset or with other default
+    parameters, it is rebuilt from the bundled data in memory (about ten
+    seconds) with a RuntimeWarning, never silently replaced.
     """
     if DEFAULT_MODEL not in _DEFAULT_CACHE:
         from ._data import bundled_data_sha256
-        from ._model import SentenceClassifier
 
-        path = models_dir() / f"{DEFAULT_MODEL}.joblib"
+        path = models_dir() / f"{DEFAULT_MODEL}{SUFFIX}"
         try:
             model = _load_checked(path)
             if model.metadata_.get("bundled_data_sha256") != bundled_data_sha256():
                 model = _rebuild_default("it was trained on other data than the bundled dataset")
-            elif model.metadata_.get("params") != _json_params(SentenceClassifier()):
+            elif model.metadata_.get("params") != SentenceClassifier()._json_params():
                 model = _rebuild_default("its parameters differ from this version's defaults")
         except ModelError as error:
             model = _rebuild_default(str(error))
@@ -265,27 +143,31 @@ def default_model():
 def load_model(name_or_path=None):
     """Load a classifier: the shipped default, or a file saved with ``save``.
 
-    **Loading unpickles the file, and unpickling runs code: load only files
-    you trust.** The metadata file next to the model is checked first (model
-    hash, scikit-learn version, labels).
+    Loading never runs code from the file: a model file is a zip of JSON and
+    ``.npy`` arrays, read with ``allow_pickle=False`` in one read. It is
+    checked before use: every array against its SHA-256, the format, the
+    casey_nlp version that saved it (not newer than this one), and the
+    feature set, stemming and context features it was made for.
 
     Parameters
     ----------
     name_or_path : str or Path, optional
         None or ``"default"`` for the shipped model (cached per process, and
         rebuilt from the bundled data if its file fails the checks); otherwise
-        the path of a ``.joblib`` file written by ``SentenceClassifier.save``.
+        the path of a ``.zip`` file written by ``SentenceClassifier.save``.
 
     Returns
     -------
     SentenceClassifier
-        With a ``metadata_`` dict.
+        With a ``metadata_`` dict (including ``name`` and ``model_sha256``).
 
     Raises
     ------
     ModelError
-        For a user file that is missing, fails its hash or was saved with
-        another scikit-learn version; the message says how to fix it.
+        One line saying what is wrong and how to fix it: a missing file,
+        a file that is not a casey_nlp model (a pickled model of casey_nlp
+        0.2 or earlier is refused with the command that retrains it), a
+        damaged or changed file, or one made for other features.
 
     Examples
     --------

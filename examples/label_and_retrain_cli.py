@@ -7,8 +7,8 @@ Runs, in a temporary folder (nothing is written inside the repository):
 3. ``casey-nlp suggest ... --n 8 --out to_label.csv``           what to label next
 4. fill in the ``label`` column, as a person would (here the labels come from
    ``press_release_gold.csv``, the hand labels of this press release)
-5. ``casey-nlp train --add to_label.csv --out my_model.joblib`` retrain
-6. ``casey-nlp classify --model my_model.joblib ...``           tag it again
+5. ``casey-nlp train --add to_label.csv --out my_model.zip`` retrain
+6. ``casey-nlp classify --model my_model.zip ...``           tag it again
 
 and prints which tags changed. Each step calls the real command line
 (``python -m casey_nlp``, the same as ``casey-nlp``).
@@ -71,9 +71,9 @@ def main():
             writer.writeheader()
             writer.writerows(rows)
 
-        print(casey_nlp("train", "--add", "to_label.csv", "--out", "my_model.joblib", "--no-eval", cwd=tmp).strip())
+        print(casey_nlp("train", "--add", "to_label.csv", "--out", "my_model.zip", "--no-eval", cwd=tmp).strip())
 
-        after = tags(casey_nlp("classify", "--model", "my_model.joblib", "--format", "jsonl", str(RELEASE), cwd=tmp))
+        after = tags(casey_nlp("classify", "--model", "my_model.zip", "--format", "jsonl", str(RELEASE), cwd=tmp))
 
     def agreement(tagged):
         return sum(gold[text] == label for text, label in tagged)

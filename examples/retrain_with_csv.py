@@ -37,7 +37,7 @@ def main():
         "Two thirds of the complaints we examined were closed within a month.",
     ]
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "my_model.joblib"
+        path = Path(tmp) / "my_model.zip"
         model.save(path)
         print(f"\nSaved to {path} (plus {path.with_suffix('.json').name})")
         reloaded = casey_nlp.load_model(path)

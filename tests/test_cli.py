@@ -129,12 +129,12 @@ def test_train_validates_trains_reports_and_saves(tmp_path, capsys):
         "Two in five survivors waited a year.,statistic,a\nENDS,other,b\n",
         encoding="utf-8",
     )
-    out = tmp_path / "model.joblib"
+    out = tmp_path / "model.zip"
     assert main(["train", "--add", str(extra), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     # The first blind figure: the user's rows join the training side of every fold.
     assert "statements: leave-one-statement-out" in printed and "153 sentences, 5 documents" in printed
-    assert out.exists() and out.with_suffix(".json").exists()
+    assert out.exists() and not out.with_suffix(".json").exists()  # one file
     release = tmp_path / "release.txt"
     release.write_text(RELEASE, encoding="utf-8")
     assert main(["classify", "--model", str(out), "--format", "jsonl", str(release)]) == 0
@@ -149,10 +149,10 @@ def test_train_validates_trains_reports_and_saves(tmp_path, capsys):
 def test_train_with_a_bad_csv_exits_1_naming_file_and_line(tmp_path, capsys):
     extra = tmp_path / "mine.csv"
     extra.write_text("text,label\nMinisters must act.,opinion\n", encoding="utf-8")
-    assert main(["train", "--add", str(extra), "--out", str(tmp_path / "m.joblib")]) == 1
+    assert main(["train", "--add", str(extra), "--out", str(tmp_path / "m.zip")]) == 1
     err = capsys.readouterr().err
     assert "mine.csv, line 2: unknown label 'opinion'" in err and "Traceback" not in err
-    assert not (tmp_path / "m.joblib").exists()
+    assert not (tmp_path / "m.zip").exists()
 
 
 def test_evaluate_json_has_baselines_and_beats_them(capsys):
@@ -245,7 +245,7 @@ def test_classify_explain_adds_the_same_explanations_as_the_library(release, cap
 def test_train_refuses_an_existing_out_before_training(tmp_path, capsys, monkeypatch):
     from casey_nlp import _model
 
-    out = tmp_path / "model.joblib"
+    out = tmp_path / "model.zip"
     out.write_bytes(b"keep me")
     monkeypatch.setattr(_model, "train", lambda *a, **k: pytest.fail("trained before checking --out"))
     assert main(["train", "--out", str(out)]) == 1
@@ -257,7 +257,7 @@ def test_train_refuses_an_existing_out_before_training(tmp_path, capsys, monkeyp
 def test_train_on_one_document_only_skips_the_figures_but_saves(tmp_path, capsys):
     extra = tmp_path / "mine.csv"
     extra.write_text("text,label\nThe Met must act.,demand\nENDS,other\n", encoding="utf-8")
-    out = tmp_path / "m.joblib"
+    out = tmp_path / "m.zip"
     assert main(["train", "--add", str(extra), "--no-bundled", "--out", str(out)]) == 0
     assert "no blind figures" in capsys.readouterr().out
     assert out.exists()
