@@ -15,7 +15,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._features import CueFeatures, _stems, tokenised, word_ngrams
 from ._labels import LABELS
@@ -261,7 +261,16 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         model tags each sentence on its own.
         """
         texts = as_sentences(X)
-        labels = np.asarray([str(label) for label in y], dtype=object)
+        if not texts:
+            raise ValueError("X is empty; fit needs at least one labelled sentence")
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None; give a label per sentence"
+            )
+        if not hasattr(y, "__len__"):
+            y = list(y)  # a generator
+        # A one-column table of labels is read as the column, with scikit-learn's warning.
+        labels = np.asarray([str(label) for label in column_or_1d(np.asarray(y, dtype=object), warn=True)], dtype=object)
         if len(texts) != len(labels):
             raise ValueError(f"X has {len(texts)} sentences but y has {len(labels)} labels")
         unknown = sorted(set(labels) - set(LABELS))
@@ -287,7 +296,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
             texts = texts + seed_texts
             labels = np.concatenate([labels, np.asarray(seed_labels, dtype=object)])
         if len(set(labels)) < 2:
-            raise ValueError("y needs at least two different labels to train a classifier")
+            raise ValueError(f"y has only 1 class ({labels[0]!r}); a classifier needs at least two different labels")
         self.pipeline_ = Pipeline(
             [
                 ("features", self._features()),
@@ -449,6 +458,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """The most probable label for each sentence."""
+        check_is_fitted(self, "pipeline_")  # before classes_ is read, for a NotFittedError
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def predict_proba_in_context(self, X, groups=None):
@@ -494,6 +504,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_in_context(self, X, groups=None):
         """The most probable label for each sentence read in its document."""
+        check_is_fitted(self, "pipeline_")  # before classes_ is read, for a NotFittedError
         return self.classes_[np.argmax(self.predict_proba_in_context(X, groups), axis=1)]
 
     def __getstate__(self):

@@ -182,3 +182,38 @@ def test_scoring_pauses_the_cyclic_gc_and_restores_its_state():
         assert not gc.isenabled()  # a caller who disabled it keeps it disabled
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    "method",
+    ["predict", "predict_proba", "decision_function", "predict_in_context", "predict_proba_in_context"],
+)
+def test_an_unfitted_model_raises_not_fitted_error(method):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        getattr(SentenceClassifier(), method)(["The Met must change."])
+    with pytest.raises(NotFittedError):
+        SentenceClassifier().get_feature_names_out()
+
+
+def test_fit_refuses_an_empty_x():
+    # With seed examples there would be something to train on, but not the user's data.
+    with pytest.raises(ValueError, match="^X is empty; fit needs at least one labelled sentence$"):
+        SentenceClassifier().fit([], [])
+    with pytest.raises(ValueError, match="^X is empty"):
+        SentenceClassifier(seed_examples=False).fit([], [], groups=[])
+
+
+def test_y_none_and_a_one_column_y_are_handled_as_in_scikit_learn(data):
+    from sklearn.exceptions import DataConversionWarning
+
+    X, y, _ = data
+    with pytest.raises(ValueError, match="requires y to be passed, but the target y is None"):
+        SentenceClassifier().fit(X, None)
+    with pytest.warns(DataConversionWarning, match="column-vector y"):
+        column = SentenceClassifier(context=False).fit(X[:60], y[:60, None])
+    flat = SentenceClassifier(context=False).fit(X[:60], y[:60])
+    np.testing.assert_array_equal(column.predict_proba(X[60:90]), flat.predict_proba(X[60:90]))
+    with pytest.raises(ValueError, match=r"y has only 1 class \('demand'\); a classifier needs at least two"):
+        SentenceClassifier(seed_examples=False).fit(["The Met must act.", "Police should act."], ["demand"] * 2)
