@@ -77,6 +77,20 @@ def as_texts(X, argument: str = "X") -> list[str]:
 
 
 
+def _checked_sample_weight(sample_weight, n: int) -> np.ndarray:
+    """``sample_weight`` as a float array of ``n`` finite, non-negative weights, not all zero."""
+    weights = np.asarray(sample_weight, dtype=np.float64)
+    if weights.shape != (n,):
+        raise ValueError(f"sample_weight has shape {weights.shape} but X has {n} sentences; give one weight per sentence")
+    if not np.isfinite(weights).all():
+        raise ValueError("sample_weight has NaN or infinite values; give finite weights")
+    if (weights < 0).any():
+        raise ValueError("sample_weight has negative values; give weights of 0 or more")
+    if not (weights > 0).any():
+        raise ValueError("sample_weight is zero for every sentence of X; give at least one a positive weight")
+    return weights
+
+
 _BIGRAMS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
@@ -252,13 +266,34 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("use_words and use_cues are both False: enable at least one")
         return FeatureUnion(blocks, transformer_weights=weights or None)
 
-    def fit(self, X, y, groups=None):
-        """Fit on sentences ``X`` (strings or Sentences) and labels ``y``; return self.
+    def fit(self, X, y, groups=None, sample_weight=None):
+        """Fit on sentences ``X`` and labels ``y``; return self.
 
-        ``groups`` gives the document of each sentence, with each document's
-        sentences consecutive and in reading order. With ``groups`` (and
-        ``context=True``) the context stage is fitted too; without it the
-        model tags each sentence on its own.
+        Parameters
+        ----------
+        X : list of str or Sentence
+            The training sentences.
+        y : sequence of str
+            The label of each sentence, one of ``casey_nlp.LABELS``.
+        groups : iterable, optional
+            The document of each sentence, with each document's sentences
+            consecutive and in reading order. With ``groups`` (and
+            ``context=True``) the context stage is fitted too; without it the
+            model tags each sentence on its own.
+        sample_weight : array-like of shape (n_sentences,), optional
+            Non-negative weight of each sentence in the training losses (of
+            the first stage, its out-of-fold refits and the context stage);
+            an integer weight counts like that many copies of the sentence.
+            The seed examples weigh 1. A sentence of weight 0 is left out of
+            the first stage altogether (vocabulary and cue scaling included)
+            but is still read as the context of its neighbours. The
+            vocabulary, idf and cue scaling count every other sentence once,
+            whatever its weight: they describe the text, not the labels.
+
+        Returns
+        -------
+        SentenceClassifier
+            The fitted model.
         """
         texts = as_sentences(X)
         if not texts:
@@ -280,23 +315,35 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
             groups = list(groups)  # any iterable, a generator included
             if len(groups) != len(texts):
                 raise ValueError(f"groups has {len(groups)} entries but X has {len(texts)} sentences")
-        self._fit_sentence_stage(texts, labels)
+        if sample_weight is not None:
+            sample_weight = _checked_sample_weight(sample_weight, len(texts))
+        self._fit_sentence_stage(texts, labels, sample_weight)
         self.context_coef_ = self.context_intercept_ = None
         # The context stage needs two documents to cross-fit over, and every
         # label of classes_ among the documents' own rows (seed examples may add one).
         if self.context and groups is not None and len(set(groups)) >= 2 and set(labels) == set(self.classes_):
-            self._fit_context_stage(texts, labels, groups)
+            self._fit_context_stage(texts, labels, groups, sample_weight)
         return self
 
-    def _fit_sentence_stage(self, texts, labels):
+    def _fit_sentence_stage(self, texts, labels, sample_weight=None):
+        if sample_weight is not None:
+            # Weight 0 is the same as leaving the sentence out, so it is left
+            # out: its words would otherwise still enter the vocabulary and idf.
+            kept = np.flatnonzero(sample_weight > 0)
+            texts, labels, sample_weight = [texts[i] for i in kept], labels[kept], sample_weight[kept]
         if self.seed_examples:
             from ._data import seed_examples
 
             seed_texts, seed_labels = seed_examples()
             texts = texts + seed_texts
             labels = np.concatenate([labels, np.asarray(seed_labels, dtype=object)])
+            if sample_weight is not None:
+                sample_weight = np.concatenate([sample_weight, np.ones(len(seed_texts))])
         if len(set(labels)) < 2:
-            raise ValueError(f"y has only 1 class ({labels[0]!r}); a classifier needs at least two different labels")
+            where = " where sample_weight is positive" if sample_weight is not None else ""
+            raise ValueError(
+                f"y has only 1 class ({labels[0]!r}){where}; a classifier needs at least two different labels"
+            )
         self.pipeline_ = Pipeline(
             [
                 ("features", self._features()),
@@ -313,14 +360,20 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
                 ),
             ]
         )
-        self.pipeline_.fit(texts, labels)
+        if sample_weight is None:
+            self.pipeline_.fit(texts, labels)
+        else:
+            # Step by step, as Pipeline.fit would: with scikit-learn's metadata
+            # routing enabled, Pipeline refuses "classifier__sample_weight".
+            features = self.pipeline_.named_steps["features"].fit_transform(texts, labels)
+            self.pipeline_.named_steps["classifier"].fit(features, labels, sample_weight=sample_weight)
         words = dict(self.pipeline_.named_steps["features"].transformer_list).get("words")
         if words is not None and hasattr(words, "stop_words_"):
             # The n-grams min_df dropped: introspection only, and large to store.
             del words.stop_words_
         self.classes_ = self.pipeline_.classes_
 
-    def _fit_context_stage(self, texts, labels, groups):
+    def _fit_context_stage(self, texts, labels, groups, sample_weight=None):
         from scipy import sparse
         from sklearn.base import clone
         from sklearn.model_selection import GroupKFold
@@ -345,17 +398,25 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
             seed_features, seed_labels = self._feature_matrix(seed_items), np.asarray(seed_labels, dtype=object)
         out_of_fold = np.zeros((len(texts), len(classes)))
         folds = list(GroupKFold(n_splits=min(5, len(set(groups)))).split(texts, labels, groups))
+        if sample_weight is not None:
+            # As in the first stage, weight 0 leaves a sentence out of the fit
+            # (it is still scored, and still read as context).
+            folds = [(train[sample_weight[train] > 0], test) for train, test in folds]
         if any(len(set(labels[train]) | set(seed_labels)) < 2 for train, _ in folds):
             return  # a fold would train on one label: no out-of-fold scores to learn from
         for train, test in folds:
+            fit_params = {}
+            if sample_weight is not None:
+                fit_params["sample_weight"] = np.concatenate([sample_weight[train], np.ones(len(seed_labels))])
             fold = clone(self.pipeline_.named_steps["classifier"]).fit(
-                sparse.vstack([features[train], seed_features]), np.concatenate([labels[train], seed_labels])
+                sparse.vstack([features[train], seed_features]), np.concatenate([labels[train], seed_labels]),
+                **fit_params,
             )
             columns = [classes.index(c) for c in fold.classes_]
             out_of_fold[np.ix_(test, columns)] = fold.predict_proba(features[test])
         self.context_coef_, self.context_intercept_ = fit_context_stage(
             context_features(out_of_fold, classes, texts, groups), own_reading(out_of_fold), labels, classes,
-            C=self.context_C, class_weight=self.class_weight, max_iter=self.max_iter,
+            C=self.context_C, class_weight=self.class_weight, max_iter=self.max_iter, sample_weight=sample_weight,
         )
 
     def _fast_path(self) -> bool:
