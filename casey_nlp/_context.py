@@ -235,7 +235,51 @@ def context_features(proba, labels, items, groups=None) -> np.ndarray:
     return np.hstack(columns) if columns else np.zeros((len(items), 0))
 
 
-def fit_context_stage(features, offset, y, classes, *, C=1.0, class_weight="balanced", max_iter=500):
+def _row_weights(y, classes, class_weight, sample_weight):
+    """One-hot targets and each row's weight in the loss: its class weight times its sample weight.
+
+    "balanced" weighs each class by ``sum(sample_weight) / (k * its summed
+    sample_weight)``, so that an integer sample weight counts exactly like
+    that many copies of the row, class weights included. Without sample
+    weights this is ``n / (k * count)``.
+    """
+    classes = list(classes)
+    n, k = len(y), len(classes)
+    target = np.zeros((n, k))
+    target[np.arange(n), [classes.index(label) for label in y]] = 1.0
+    sample_weight = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    if sample_weight.shape != (n,):
+        raise ValueError(f"sample_weight has shape {sample_weight.shape} but there are {n} rows")
+    if class_weight == "balanced":
+        counts = (target * sample_weight[:, None]).sum(axis=0)
+        per_class = np.divide(sample_weight.sum(), k * counts, out=np.zeros(k), where=counts > 0)
+        return target, per_class[target.argmax(axis=1)] * sample_weight
+    if isinstance(class_weight, dict):
+        return target, np.asarray([class_weight.get(label, 1.0) for label in y], dtype=np.float64) * sample_weight
+    return target, sample_weight
+
+
+def _context_loss(flat, features, offset, target, weights, C):
+    """The context stage's objective and its gradient at ``flat`` (``W`` raveled, then ``b``).
+
+    The weighted mean cross-entropy plus ``|W|^2 / (2 C)``, both divided by
+    the total weight: scaling every weight by ``m`` is the same as repeating
+    every row ``m`` times.
+    """
+    k, d = target.shape[1], features.shape[1]
+    total = weights.sum()
+    W, b = flat[: k * d].reshape(k, d), flat[k * d :]
+    scores = offset + features @ W.T + b
+    scores -= scores.max(axis=1, keepdims=True)
+    log_norm = np.log(np.exp(scores).sum(axis=1, keepdims=True))
+    log_p = scores - log_norm
+    value = -(weights * (target * log_p).sum(axis=1)).sum() / total + (W * W).sum() / (2 * C * total)
+    residual = (np.exp(log_p) - target) * weights[:, None] / total
+    gradient = np.concatenate([(residual.T @ features + W / (C * total)).ravel(), residual.sum(axis=0)])
+    return value, gradient
+
+
+def fit_context_stage(features, offset, y, classes, *, C=1.0, class_weight="balanced", max_iter=500, sample_weight=None):
     """Fit ``softmax(offset + features @ W.T + b)`` to labels ``y``; return ``(W, b)``.
 
     A multinomial logistic regression whose scores start from ``offset``
@@ -244,32 +288,18 @@ def fit_context_stage(features, offset, y, classes, *, C=1.0, class_weight="bala
     L2 penalty ``1 / (2 C) * |W|^2`` therefore shrinks towards the first
     stage, not towards a uniform guess: with little evidence, the context
     stage leaves tags as they were.
+
+    ``sample_weight`` (one non-negative weight per row, optional) multiplies
+    each row's term in the loss, on top of ``class_weight``; an integer weight
+    counts like that many copies of the row.
     """
     from scipy.optimize import minimize
 
-    classes = list(classes)
     n, d = features.shape
     k = len(classes)
-    target = np.zeros((n, k))
-    target[np.arange(n), [classes.index(label) for label in y]] = 1.0
-    weights = np.ones(n)
-    if class_weight == "balanced":
-        counts = target.sum(axis=0)
-        weights = (n / (k * np.maximum(counts, 1)))[target.argmax(axis=1)]
-    elif isinstance(class_weight, dict):
-        weights = np.asarray([class_weight.get(label, 1.0) for label in y], dtype=np.float64)
-    total = weights.sum()
-
-    def loss(flat):
-        W, b = flat[: k * d].reshape(k, d), flat[k * d :]
-        scores = offset + features @ W.T + b
-        scores -= scores.max(axis=1, keepdims=True)
-        log_norm = np.log(np.exp(scores).sum(axis=1, keepdims=True))
-        log_p = scores - log_norm
-        value = -(weights * (target * log_p).sum(axis=1)).sum() / total + (W * W).sum() / (2 * C * total)
-        residual = (np.exp(log_p) - target) * weights[:, None] / total
-        gradient = np.concatenate([(residual.T @ features + W / (C * total)).ravel(), residual.sum(axis=0)])
-        return value, gradient
-
-    result = minimize(loss, np.zeros(k * d + k), jac=True, method="L-BFGS-B", options={"maxiter": max_iter})
+    target, weights = _row_weights(y, classes, class_weight, sample_weight)
+    result = minimize(
+        _context_loss, np.zeros(k * d + k), args=(features, offset, target, weights, C), jac=True,
+        method="L-BFGS-B", options={"maxiter": max_iter},
+    )
     return result.x[: k * d].reshape(k, d), result.x[k * d :]

@@ -15,7 +15,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._features import CueFeatures, _stems, tokenised, word_ngrams
 from ._labels import LABELS
@@ -75,6 +75,20 @@ def as_texts(X, argument: str = "X") -> list[str]:
     """Sentences as plain strings; accepts strings and ``Sentence`` objects."""
     return [getattr(item, "text", item) for item in as_sentences(X, argument)]
 
+
+
+def _checked_sample_weight(sample_weight, n: int) -> np.ndarray:
+    """``sample_weight`` as a float array of ``n`` finite, non-negative weights, not all zero."""
+    weights = np.asarray(sample_weight, dtype=np.float64)
+    if weights.shape != (n,):
+        raise ValueError(f"sample_weight has shape {weights.shape} but X has {n} sentences; give one weight per sentence")
+    if not np.isfinite(weights).all():
+        raise ValueError("sample_weight has NaN or infinite values; give finite weights")
+    if (weights < 0).any():
+        raise ValueError("sample_weight has negative values; give weights of 0 or more")
+    if not (weights > 0).any():
+        raise ValueError("sample_weight is zero for every sentence of X; give at least one a positive weight")
+    return weights
 
 
 _BIGRAMS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -252,16 +266,46 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("use_words and use_cues are both False: enable at least one")
         return FeatureUnion(blocks, transformer_weights=weights or None)
 
-    def fit(self, X, y, groups=None):
-        """Fit on sentences ``X`` (strings or Sentences) and labels ``y``; return self.
+    def fit(self, X, y, groups=None, sample_weight=None):
+        """Fit on sentences ``X`` and labels ``y``; return self.
 
-        ``groups`` gives the document of each sentence, with each document's
-        sentences consecutive and in reading order. With ``groups`` (and
-        ``context=True``) the context stage is fitted too; without it the
-        model tags each sentence on its own.
+        Parameters
+        ----------
+        X : list of str or Sentence
+            The training sentences.
+        y : sequence of str
+            The label of each sentence, one of ``casey_nlp.LABELS``.
+        groups : iterable, optional
+            The document of each sentence, with each document's sentences
+            consecutive and in reading order. With ``groups`` (and
+            ``context=True``) the context stage is fitted too; without it the
+            model tags each sentence on its own.
+        sample_weight : array-like of shape (n_sentences,), optional
+            Non-negative weight of each sentence in the training losses (of
+            the first stage, its out-of-fold refits and the context stage);
+            an integer weight counts like that many copies of the sentence.
+            The seed examples weigh 1. A sentence of weight 0 is left out of
+            the first stage altogether (vocabulary and cue scaling included)
+            but is still read as the context of its neighbours. The
+            vocabulary, idf and cue scaling count every other sentence once,
+            whatever its weight: they describe the text, not the labels.
+
+        Returns
+        -------
+        SentenceClassifier
+            The fitted model.
         """
         texts = as_sentences(X)
-        labels = np.asarray([str(label) for label in y], dtype=object)
+        if not texts:
+            raise ValueError("X is empty; fit needs at least one labelled sentence")
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None; give a label per sentence"
+            )
+        if not hasattr(y, "__len__"):
+            y = list(y)  # a generator
+        # A one-column table of labels is read as the column, with scikit-learn's warning.
+        labels = np.asarray([str(label) for label in column_or_1d(np.asarray(y, dtype=object), warn=True)], dtype=object)
         if len(texts) != len(labels):
             raise ValueError(f"X has {len(texts)} sentences but y has {len(labels)} labels")
         unknown = sorted(set(labels) - set(LABELS))
@@ -271,23 +315,35 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
             groups = list(groups)  # any iterable, a generator included
             if len(groups) != len(texts):
                 raise ValueError(f"groups has {len(groups)} entries but X has {len(texts)} sentences")
-        self._fit_sentence_stage(texts, labels)
+        if sample_weight is not None:
+            sample_weight = _checked_sample_weight(sample_weight, len(texts))
+        self._fit_sentence_stage(texts, labels, sample_weight)
         self.context_coef_ = self.context_intercept_ = None
         # The context stage needs two documents to cross-fit over, and every
         # label of classes_ among the documents' own rows (seed examples may add one).
         if self.context and groups is not None and len(set(groups)) >= 2 and set(labels) == set(self.classes_):
-            self._fit_context_stage(texts, labels, groups)
+            self._fit_context_stage(texts, labels, groups, sample_weight)
         return self
 
-    def _fit_sentence_stage(self, texts, labels):
+    def _fit_sentence_stage(self, texts, labels, sample_weight=None):
+        if sample_weight is not None:
+            # Weight 0 is the same as leaving the sentence out, so it is left
+            # out: its words would otherwise still enter the vocabulary and idf.
+            kept = np.flatnonzero(sample_weight > 0)
+            texts, labels, sample_weight = [texts[i] for i in kept], labels[kept], sample_weight[kept]
         if self.seed_examples:
             from ._data import seed_examples
 
             seed_texts, seed_labels = seed_examples()
             texts = texts + seed_texts
             labels = np.concatenate([labels, np.asarray(seed_labels, dtype=object)])
+            if sample_weight is not None:
+                sample_weight = np.concatenate([sample_weight, np.ones(len(seed_texts))])
         if len(set(labels)) < 2:
-            raise ValueError("y needs at least two different labels to train a classifier")
+            where = " where sample_weight is positive" if sample_weight is not None else ""
+            raise ValueError(
+                f"y has only 1 class ({labels[0]!r}){where}; a classifier needs at least two different labels"
+            )
         self.pipeline_ = Pipeline(
             [
                 ("features", self._features()),
@@ -304,14 +360,20 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
                 ),
             ]
         )
-        self.pipeline_.fit(texts, labels)
+        if sample_weight is None:
+            self.pipeline_.fit(texts, labels)
+        else:
+            # Step by step, as Pipeline.fit would: with scikit-learn's metadata
+            # routing enabled, Pipeline refuses "classifier__sample_weight".
+            features = self.pipeline_.named_steps["features"].fit_transform(texts, labels)
+            self.pipeline_.named_steps["classifier"].fit(features, labels, sample_weight=sample_weight)
         words = dict(self.pipeline_.named_steps["features"].transformer_list).get("words")
         if words is not None and hasattr(words, "stop_words_"):
             # The n-grams min_df dropped: introspection only, and large to store.
             del words.stop_words_
         self.classes_ = self.pipeline_.classes_
 
-    def _fit_context_stage(self, texts, labels, groups):
+    def _fit_context_stage(self, texts, labels, groups, sample_weight=None):
         from scipy import sparse
         from sklearn.base import clone
         from sklearn.model_selection import GroupKFold
@@ -336,17 +398,25 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
             seed_features, seed_labels = self._feature_matrix(seed_items), np.asarray(seed_labels, dtype=object)
         out_of_fold = np.zeros((len(texts), len(classes)))
         folds = list(GroupKFold(n_splits=min(5, len(set(groups)))).split(texts, labels, groups))
+        if sample_weight is not None:
+            # As in the first stage, weight 0 leaves a sentence out of the fit
+            # (it is still scored, and still read as context).
+            folds = [(train[sample_weight[train] > 0], test) for train, test in folds]
         if any(len(set(labels[train]) | set(seed_labels)) < 2 for train, _ in folds):
             return  # a fold would train on one label: no out-of-fold scores to learn from
         for train, test in folds:
+            fit_params = {}
+            if sample_weight is not None:
+                fit_params["sample_weight"] = np.concatenate([sample_weight[train], np.ones(len(seed_labels))])
             fold = clone(self.pipeline_.named_steps["classifier"]).fit(
-                sparse.vstack([features[train], seed_features]), np.concatenate([labels[train], seed_labels])
+                sparse.vstack([features[train], seed_features]), np.concatenate([labels[train], seed_labels]),
+                **fit_params,
             )
             columns = [classes.index(c) for c in fold.classes_]
             out_of_fold[np.ix_(test, columns)] = fold.predict_proba(features[test])
         self.context_coef_, self.context_intercept_ = fit_context_stage(
             context_features(out_of_fold, classes, texts, groups), own_reading(out_of_fold), labels, classes,
-            C=self.context_C, class_weight=self.class_weight, max_iter=self.max_iter,
+            C=self.context_C, class_weight=self.class_weight, max_iter=self.max_iter, sample_weight=sample_weight,
         )
 
     def _fast_path(self) -> bool:
@@ -449,6 +519,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """The most probable label for each sentence."""
+        check_is_fitted(self, "pipeline_")  # before classes_ is read, for a NotFittedError
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def predict_proba_in_context(self, X, groups=None):
@@ -494,6 +565,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_in_context(self, X, groups=None):
         """The most probable label for each sentence read in its document."""
+        check_is_fitted(self, "pipeline_")  # before classes_ is read, for a NotFittedError
         return self.classes_[np.argmax(self.predict_proba_in_context(X, groups), axis=1)]
 
     def __getstate__(self):

@@ -141,3 +141,41 @@ def test_groups_may_be_any_iterable(model):
     as_generator = model.predict_proba_in_context(items, groups=(r.group for r in rows))
     np.testing.assert_array_equal(as_list, as_generator)
     assert document_bounds((g for g in "aab"), 3).tolist() == [0, 2, 3]
+
+
+def _weighted_problem(seed=2, n=60, d=4, classes=("a", "b", "c")):
+    rng = np.random.default_rng(seed)
+    features = rng.normal(size=(n, d))
+    offset = own_reading(rng.dirichlet(np.ones(len(classes)), size=n))
+    y = np.asarray(classes)[rng.integers(0, len(classes), size=n)]
+    copies = rng.integers(0, 4, size=n)  # zeros included
+    return features, offset, y, list(classes), copies
+
+
+@pytest.mark.parametrize("class_weight", [None, "balanced", {"a": 2.0, "c": 0.5}])
+def test_the_weighted_context_loss_has_the_gradient_it_reports(class_weight):
+    from scipy.optimize import approx_fprime
+
+    from casey_nlp._context import _context_loss, _row_weights
+
+    features, offset, y, classes, copies = _weighted_problem()
+    target, weights = _row_weights(y, classes, class_weight, copies * 0.7)
+    point = np.random.default_rng(3).normal(scale=0.5, size=len(classes) * (features.shape[1] + 1))
+    value, gradient = _context_loss(point, features, offset, target, weights, 0.8)
+    numeric = approx_fprime(point, lambda flat: _context_loss(flat, features, offset, target, weights, 0.8)[0], 1e-7)
+    assert gradient.shape == point.shape == (15,)
+    np.testing.assert_allclose(gradient, numeric, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("class_weight", [None, "balanced"])
+def test_integer_sample_weights_in_the_context_stage_equal_repeated_rows(class_weight):
+    features, offset, y, classes, copies = _weighted_problem()
+    weighted = fit_context_stage(features, offset, y, classes, C=0.5, class_weight=class_weight, sample_weight=copies)
+    repeated = fit_context_stage(
+        features.repeat(copies, axis=0), offset.repeat(copies, axis=0), y.repeat(copies), classes,
+        C=0.5, class_weight=class_weight,
+    )
+    unweighted = fit_context_stage(features, offset, y, classes, C=0.5, class_weight=class_weight)
+    for fitted, expected in zip(weighted, repeated):
+        np.testing.assert_allclose(fitted, expected, atol=1e-6)
+    assert np.abs(unweighted[0] - repeated[0]).max() > 0.05

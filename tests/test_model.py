@@ -182,3 +182,122 @@ def test_scoring_pauses_the_cyclic_gc_and_restores_its_state():
         assert not gc.isenabled()  # a caller who disabled it keeps it disabled
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    "method",
+    ["predict", "predict_proba", "decision_function", "predict_in_context", "predict_proba_in_context"],
+)
+def test_an_unfitted_model_raises_not_fitted_error(method):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        getattr(SentenceClassifier(), method)(["The Met must change."])
+    with pytest.raises(NotFittedError):
+        SentenceClassifier().get_feature_names_out()
+
+
+def test_fit_refuses_an_empty_x():
+    # With seed examples there would be something to train on, but not the user's data.
+    with pytest.raises(ValueError, match="^X is empty; fit needs at least one labelled sentence$"):
+        SentenceClassifier().fit([], [])
+    with pytest.raises(ValueError, match="^X is empty"):
+        SentenceClassifier(seed_examples=False).fit([], [], groups=[])
+
+
+def test_y_none_and_a_one_column_y_are_handled_as_in_scikit_learn(data):
+    from sklearn.exceptions import DataConversionWarning
+
+    X, y, _ = data
+    with pytest.raises(ValueError, match="requires y to be passed, but the target y is None"):
+        SentenceClassifier().fit(X, None)
+    with pytest.warns(DataConversionWarning, match="column-vector y"):
+        column = SentenceClassifier(context=False).fit(X[:60], y[:60, None])
+    flat = SentenceClassifier(context=False).fit(X[:60], y[:60])
+    np.testing.assert_array_equal(column.predict_proba(X[60:90]), flat.predict_proba(X[60:90]))
+    with pytest.raises(ValueError, match=r"y has only 1 class \('demand'\); a classifier needs at least two"):
+        SentenceClassifier(seed_examples=False).fit(["The Met must act.", "Police should act."], ["demand"] * 2)
+
+
+@pytest.mark.parametrize(
+    "weights, message",
+    [
+        ([1.0, 1.0], r"sample_weight has shape \(2,\) but X has 3 sentences"),
+        ([[1.0], [1.0], [1.0]], r"sample_weight has shape \(3, 1\) but X has 3 sentences"),
+        ([1.0, -0.5, 1.0], "sample_weight has negative values"),
+        ([1.0, np.nan, 1.0], "sample_weight has NaN or infinite values"),
+        ([1.0, np.inf, 1.0], "sample_weight has NaN or infinite values"),
+        ([0.0, 0.0, 0.0], "sample_weight is zero for every sentence of X"),
+    ],
+)
+def test_bad_sample_weights_are_refused(weights, message):
+    with pytest.raises(ValueError, match=message):
+        SentenceClassifier().fit(["The Met must act.", "ENDS", "Half waited."], ["demand", "other", "statistic"],
+                                 sample_weight=weights)
+
+
+def test_integer_sample_weights_act_like_repeated_sentences(data):
+    X, y, _ = data
+    copies = np.random.default_rng(0).integers(1, 4, size=len(X))
+    weighted = SentenceClassifier().fit(X, y, sample_weight=copies).predict_proba(X)
+    repeated = SentenceClassifier().fit(np.repeat(np.asarray(X, dtype=object), copies), np.repeat(y, copies))
+    unweighted = SentenceClassifier().fit(X, y).predict_proba(X)
+    # Repeats also shift idf and cue scaling, which weights leave alone:
+    # close, not equal. Ignoring the weights would be ten times further off.
+    assert np.abs(weighted - repeated.predict_proba(X)).max() < 0.03
+    assert np.abs(unweighted - repeated.predict_proba(X)).max() > 0.15
+
+
+def test_a_zero_sample_weight_is_the_same_as_leaving_the_sentence_out(data):
+    X, y, _ = data
+    weights = np.ones(len(X))
+    weights[::3] = 0.0
+    kept = weights > 0
+    weighted = SentenceClassifier().fit(X, y, sample_weight=weights)
+    dropped = SentenceClassifier().fit(np.asarray(X, dtype=object)[kept], y[kept])
+    probe = list(X) + ["Ministers must fund refuges.", "One woman waited two years."]
+    np.testing.assert_allclose(weighted.predict_proba(probe), dropped.predict_proba(probe), rtol=0, atol=1e-12)
+    assert len(weighted.get_feature_names_out()) == len(dropped.get_feature_names_out())
+
+
+def test_sample_weights_reach_every_stage_of_a_fit_with_groups(data, monkeypatch):
+    import casey_nlp._context as context_module
+    from sklearn.linear_model import LogisticRegression
+
+    X, y, groups = data
+    weights = np.full(len(X), 3.0)
+    logistic_fits, context_fits = [], []
+    real_logistic_fit, real_context_fit = LogisticRegression.fit, context_module.fit_context_stage
+
+    def logistic_fit(self, features, labels, sample_weight=None):
+        logistic_fits.append((features.shape[0], sample_weight))
+        return real_logistic_fit(self, features, labels, sample_weight=sample_weight)
+
+    def context_fit(*args, **kwargs):
+        context_fits.append(kwargs.get("sample_weight"))
+        return real_context_fit(*args, **kwargs)
+
+    monkeypatch.setattr(LogisticRegression, "fit", logistic_fit)
+    monkeypatch.setattr(context_module, "fit_context_stage", context_fit)
+    SentenceClassifier().fit(X, y, groups=groups, sample_weight=weights)
+    n_seeds = len(seed_examples()[0])
+    # The first stage on all sentences, then one refit per held-out document (5 statements).
+    assert logistic_fits[0][0] == len(X) + n_seeds
+    assert sorted(rows for rows, _ in logistic_fits[1:]) == sorted(
+        len(X) - (groups == document).sum() + n_seeds for document in set(groups)
+    )
+    for rows, sample_weight in logistic_fits:
+        assert (sample_weight == 3.0).sum() == rows - n_seeds and (sample_weight == 1.0).sum() == n_seeds
+    assert len(context_fits) == 1
+    np.testing.assert_array_equal(context_fits[0], weights)
+
+
+def test_sample_weights_work_with_metadata_routing_enabled(data):
+    import sklearn
+
+    X, y, _ = data
+    weights = np.linspace(0.5, 2.0, len(X))
+    expected = SentenceClassifier(context=False).fit(X, y, sample_weight=weights).predict_proba(X[:30])
+    with sklearn.config_context(enable_metadata_routing=True):
+        routed = SentenceClassifier(context=False).fit(X, y, sample_weight=weights).predict_proba(X[:30])
+    np.testing.assert_allclose(routed, expected, rtol=0, atol=1e-12)
