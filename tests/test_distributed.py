@@ -27,9 +27,11 @@ def _sentence(rng):
     if kind == 1:
         return f"Only {rng.randint(1, 99)}% of complaints in {rng.choice(PLACES)} led to a charge."
     if kind == 2:
-        return f"The audit found that officers in {rng.choice(PLACES)} ignored {rng.choice(['warnings', 'guidance', 'reports'])}."
+        place, ignored = rng.choice(PLACES), rng.choice(["warnings", "guidance", "reports"])
+        return f"The audit found that officers in {place} ignored {ignored}."
     if kind == 3:
-        return f"One mother in {rng.choice(PLACES)} waited {rng.randint(2, 30)} months for a detective to call her back."
+        place, months = rng.choice(PLACES), rng.randint(2, 30)
+        return f"One mother in {place} waited {months} months for a detective to call her back."
     if kind == 4:
         return f"{rng.choice(SUBJECTS)} should {rng.choice(ACTIONS)}, campaigners said."
     return rng.choice(["ENDS", "Notes to editors", "For more information call the press office."])
