@@ -44,6 +44,8 @@ _LAZY = {
     "write_suggestions_csv": "._suggest",
     "report_html": "._report",
     "report_markdown": "._report",
+    "classify_partition": "._distributed",
+    "dask_classify": "._distributed",
 }
 
 __all__ = [
