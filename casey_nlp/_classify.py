@@ -308,9 +308,10 @@ def classify_sentences(sentences, *, model=None, return_scores=False, min_confid
         ``(labels, unsure)`` or ``(labels, scores, unsure)``, in that order.
     scores : list of dict of str to float
         Only if ``return_scores``: one ``{label: probability}`` per sentence,
-        keys in the order of ``casey_nlp.LABELS``. (Before 0.3 this was an
-        array whose columns followed ``model.classes_``, not ``LABELS``,
-        which made ``zip(LABELS, row)`` mislabel silently; a mapping cannot.)
+        keys in the order of ``casey_nlp.LABELS``; look values up by label.
+        (Up to casey_nlp 0.2.0 this was an array whose columns followed
+        ``model.classes_``, not ``LABELS``, so ``zip(LABELS, row)``
+        mislabelled silently; code written for the array now fails loudly.)
     unsure : list of bool
         Only if ``min_confidence`` is given.
 
