@@ -265,18 +265,21 @@ def _score_columns(classes) -> list[tuple[int, str]]:
 
 def _score_dicts(probabilities, classes) -> list[dict]:
     columns = _score_columns(classes)
-    return [{name: row[j] for j, name in columns} for row in probabilities.tolist()]
+    names = [name for _, name in columns]
+    return [dict(zip(names, row)) for row in probabilities[:, [j for j, _ in columns]].tolist()]
 
 
 def _tagged(sentences, probabilities, classes, min_confidence=None) -> list[TaggedSentence]:
     names = [str(c) for c in classes]
     best = probabilities.argmax(axis=1).tolist()
-    tagged = []
-    for s, scores, b in zip(sentences, _score_dicts(probabilities, classes), best):
-        label = names[b]
-        unsure = min_confidence is not None and scores[label] < min_confidence
-        tagged.append(TaggedSentence(s.text, label, scores, s.start, s.end, s.list_item, s.lead_in, unsure))
-    return tagged
+    if min_confidence is None:
+        unsure = [False] * len(best)
+    else:
+        unsure = (probabilities.max(axis=1) < min_confidence).tolist()
+    return [
+        TaggedSentence(s.text, names[b], scores, s.start, s.end, s.list_item, s.lead_in, flag)
+        for s, scores, b, flag in zip(sentences, _score_dicts(probabilities, classes), best, unsure)
+    ]
 
 
 def classify_sentences(sentences, *, model=None, return_scores=False, min_confidence=None):
