@@ -138,7 +138,7 @@ def attributions(text: str, tagged, organisation: str | None = None) -> list:
     count; a quotation left open at the end of a paragraph goes on only if
     the next paragraph opens with a quotation mark, the usual press style.
     """
-    organisation = _speaker(organisation) if organisation else _organisation(text, tagged)
+    organisation = _one_line(organisation) if organisation else _organisation(text, tagged)
     blocks = [None] * len(tagged)  # the quotation each sentence is in, if any
     block_speaker: dict[int, str | None] = {}
     inline: dict[int, str] = {}

@@ -505,8 +505,8 @@ def test_who_said_it_follows_quotations_and_attribution_lines():
     lee, poe, org = (Attribution("Ann Lee, chair of Fairwatch", "quotation"),
                      Attribution("Sam Poe, a former officer", "quotation"), Attribution("Fairwatch", "release"))
     assert attributions(text, sentences) == [org, org, lee, lee, lee, org, poe, poe, poe, org, org]
-    named = attributions(text, sentences, organisation="Fairwatch UK")
-    assert named[0] == Attribution("Fairwatch UK", "release") and named[2] == lee
+    named = attributions(text, sentences, organisation="Following Fairwatch, UK")  # taken as given
+    assert named[0] == Attribution("Following Fairwatch, UK", "release") and named[2] == lee
     without_about = text.replace("About Fairwatch", "Fairwatch in brief")
     assert attributions(without_about, split_sentences(without_about))[:3] == [None, None, lee]
 
