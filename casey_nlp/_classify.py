@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
+import numbers
+import os
 from typing import NamedTuple
 
+from ._labels import LABELS
 from ._model import as_sentences
 from ._persist import load_model
 from ._segment import split_sentences
@@ -19,14 +23,20 @@ class TaggedSentence(NamedTuple):
     text : str
         The sentence, exactly ``document[start:end]``.
     label : str
-        The most probable label.
+        The most probable label: the model's best guess, kept even when the
+        tag is ``unsure``.
     scores : dict of str to float
-        Probability of every label (summing to 1).
+        Probability of every label (summing to 1), keyed by label, in the
+        order of ``casey_nlp.LABELS``.
     start, end : int
         Character offsets into the document.
     list_item, lead_in
         The sentence's list context, as in :class:`casey_nlp.Sentence`, so
         that ``explain(tagged)`` sees what the model saw.
+    unsure : bool
+        True when the caller asked for a ``min_confidence`` and the
+        confidence is below it; always False when no ``min_confidence`` was
+        given.
     """
 
     text: str
@@ -36,18 +46,149 @@ class TaggedSentence(NamedTuple):
     end: int
     list_item: bool = False
     lead_in: str = ""
+    unsure: bool = False
 
     @property
     def confidence(self) -> float:
         """The probability of the chosen label."""
         return self.scores[self.label]
 
+    def to_dict(self) -> dict:
+        """The tag as plain, JSON-ready types.
+
+        Examples
+        --------
+        >>> import json, casey_nlp
+        >>> tagged = casey_nlp.classify("ENDS", min_confidence=0.6)[0]
+        >>> row = tagged.to_dict()
+        >>> list(row)
+        ['text', 'label', 'confidence', 'unsure', 'scores', 'start', 'end', 'list_item', 'lead_in']
+        >>> row["label"], row["unsure"], list(row["scores"]) == list(casey_nlp.LABELS)
+        ('other', False, True)
+        >>> json.loads(json.dumps(row)) == row
+        True
+        """
+        return {
+            "text": str(self.text),
+            "label": str(self.label),
+            "confidence": float(self.confidence),
+            "unsure": bool(self.unsure),
+            "scores": {str(label): float(value) for label, value in self.scores.items()},
+            "start": int(self.start),
+            "end": int(self.end),
+            "list_item": bool(self.list_item),
+            "lead_in": str(self.lead_in),
+        }
+
 
 def _model(model):
     return load_model() if model is None else model
 
 
-def classify(text: str, *, model=None) -> list[TaggedSentence]:
+def check_min_confidence(value):
+    """``value`` as a float from 0 to 1, or None; a clear one-line error otherwise.
+
+    Shared by the API and the command line, so both reject the same values
+    with the same words.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"min_confidence must be a number from 0 to 1 (such as 0.6) or None, got {type(value).__name__}"
+        )
+    value = float(value)
+    if not 0.0 <= value <= 1.0:  # also rejects NaN
+        raise ValueError(f"min_confidence must be from 0 to 1 (such as 0.6), got {value!r}")
+    return value
+
+
+def _is_pandas(obj, class_name: str) -> bool:
+    # Recognised by name, so that pandas is never imported for the check.
+    kind = type(obj)
+    return kind.__name__ == class_name and kind.__module__.split(".")[0] == "pandas"
+
+
+def _columns(frame) -> str:
+    names = [repr(name) for name in list(frame.columns)[:6]]
+    return ", ".join(names) + (", ..." if len(frame.columns) > 6 else "")
+
+
+def _example_column(frame) -> str:
+    return repr("text" if "text" in frame.columns or not len(frame.columns) else frame.columns[-1])
+
+
+def _checked_sentences(sentences):
+    """Refuse containers whose iteration would tag the wrong thing (or fail obscurely)."""
+    if _is_pandas(sentences, "DataFrame"):
+        raise TypeError(
+            "sentences is a pandas DataFrame, whose iteration gives its column names; "
+            f"pass the column that holds the sentences, such as df[{_example_column(sentences)}] "
+            f"(columns: {_columns(sentences)})"
+        )
+    if _is_pandas(sentences, "Series"):
+        return sentences.tolist()  # its values, in order; the index plays no part
+    if isinstance(sentences, (bytes, bytearray)):
+        raise TypeError("sentences is bytes; decode it first (data.decode('utf-8')) and pass a list of str")
+    if isinstance(sentences, os.PathLike):
+        raise TypeError(
+            "sentences is a path, not a list of sentences; to tag a file use "
+            "classify(path.read_text(encoding='utf-8')) or classify_many([path])"
+        )
+    if isinstance(sentences, dict):
+        raise TypeError(
+            "sentences is a dict, whose iteration gives its keys; "
+            "pass list(d.values()) to tag the values (or list(d) for the keys)"
+        )
+    if isinstance(sentences, (set, frozenset)):
+        raise TypeError("sentences is a set, which has no order to match the labels to; pass a list, such as sorted(s)")
+    if not isinstance(sentences, str):
+        try:
+            iter(sentences)
+        except TypeError:
+            raise TypeError(
+                f"sentences must be a list of sentences (str), got {type(sentences).__name__}"
+            ) from None
+    return sentences
+
+
+def _checked_inputs(inputs):
+    """classify_many's counterpart of :func:`_checked_sentences`; returns an iterator."""
+    if isinstance(inputs, str):
+        raise TypeError("classify_many expects an iterable of documents; for one text use classify(text)")
+    if _is_pandas(inputs, "DataFrame"):
+        raise TypeError(
+            "inputs is a pandas DataFrame, whose iteration gives its column names; "
+            f"pass the column of texts, such as df[{_example_column(inputs)}], "
+            f"or (id, text) pairs, such as zip(df.index, df[{_example_column(inputs)}]) "
+            f"(columns: {_columns(inputs)})"
+        )
+    if _is_pandas(inputs, "Series"):
+        return iter(inputs.tolist())
+    if isinstance(inputs, (bytes, bytearray)):
+        raise TypeError("inputs is bytes; decode it first (data.decode('utf-8')) and use classify(text)")
+    if isinstance(inputs, os.PathLike):
+        raise TypeError(
+            "inputs is a single path; to tag a file use classify_many([path]), "
+            "for a folder's files classify_many(sorted(path.glob('*.txt')))"
+        )
+    if isinstance(inputs, dict):
+        raise TypeError(
+            "inputs is a dict, whose iteration gives its keys; "
+            "pass d.items() to tag each value with its key as the id (or d.values())"
+        )
+    if isinstance(inputs, (set, frozenset)):
+        raise TypeError("inputs is a set, which has no order to match the results to; pass a list, such as sorted(s)")
+    try:
+        return iter(inputs)
+    except TypeError:
+        raise TypeError(
+            "classify_many expects an iterable of documents (str texts, pathlib.Paths "
+            f"or (id, text) tuples) as inputs, got {type(inputs).__name__}"
+        ) from None
+
+
+def classify(text: str, *, model=None, min_confidence=None) -> list[TaggedSentence]:
     """Split a press release into sentences and tag each one, reading each in its document.
 
     Each sentence is scored on its own words and cues, then read in context
@@ -60,6 +201,10 @@ def classify(text: str, *, model=None) -> list[TaggedSentence]:
         The whole document.
     model : SentenceClassifier, optional
         Defaults to the shipped model (loaded once per process).
+    min_confidence : float, optional
+        From 0 to 1. Tags whose confidence (the probability of the chosen
+        label) is below it come back with ``unsure=True``; their label is
+        still the model's best guess. Default None: nothing is marked.
 
     Returns
     -------
@@ -69,7 +214,9 @@ def classify(text: str, *, model=None) -> list[TaggedSentence]:
     Raises
     ------
     TypeError
-        If ``text`` is not a str.
+        If ``text`` is not a str, or ``min_confidence`` is not a number.
+    ValueError
+        If ``min_confidence`` is outside 0 to 1.
 
     Examples
     --------
@@ -84,6 +231,9 @@ def classify(text: str, *, model=None) -> list[TaggedSentence]:
     54 104 statistic
     105 177 case_study
     178 182 other
+    >>> s = casey_nlp.classify("The Met must change.", min_confidence=0.9)[0]
+    >>> s.label, s.unsure, s.confidence == s.scores["demand"] < 0.9
+    ('demand', True, True)
     """
     if not isinstance(text, str):
         raise TypeError(
@@ -91,11 +241,12 @@ def classify(text: str, *, model=None) -> list[TaggedSentence]:
             "read files with open(path, encoding='utf-8').read(), "
             "or use classify_sentences for a list of sentences"
         )
+    min_confidence = check_min_confidence(min_confidence)
     sentences = split_sentences(text)
     if not sentences:
         return []
     model = _model(model)
-    return _tagged(sentences, _document_proba(model, sentences), model.classes_)
+    return _tagged(sentences, _document_proba(model, sentences), model.classes_, min_confidence)
 
 
 def _document_proba(model, sentences, groups=None):
@@ -104,16 +255,34 @@ def _document_proba(model, sentences, groups=None):
     return model.predict_proba(sentences) if in_context is None else in_context(sentences, groups)
 
 
-def _tagged(sentences, probabilities, classes) -> list[TaggedSentence]:
+def _score_columns(classes) -> list[tuple[int, str]]:
+    """``(column, label)`` pairs in LABELS order, then any labels a custom model adds."""
     names = [str(c) for c in classes]
-    best = probabilities.argmax(axis=1)
+    rank = {label: i for i, label in enumerate(LABELS)}
+    order = sorted(range(len(names)), key=lambda j: (rank.get(names[j], len(rank)), j))
+    return [(j, names[j]) for j in order]
+
+
+def _score_dicts(probabilities, classes) -> list[dict]:
+    columns = _score_columns(classes)
+    names = [name for _, name in columns]
+    return [dict(zip(names, row)) for row in probabilities[:, [j for j, _ in columns]].tolist()]
+
+
+def _tagged(sentences, probabilities, classes, min_confidence=None) -> list[TaggedSentence]:
+    names = [str(c) for c in classes]
+    best = probabilities.argmax(axis=1).tolist()
+    if min_confidence is None:
+        unsure = [False] * len(best)
+    else:
+        unsure = (probabilities.max(axis=1) < min_confidence).tolist()
     return [
-        TaggedSentence(s.text, names[b], dict(zip(names, row.tolist())), s.start, s.end, s.list_item, s.lead_in)
-        for s, row, b in zip(sentences, probabilities, best)
+        TaggedSentence(s.text, names[b], scores, s.start, s.end, s.list_item, s.lead_in, flag)
+        for s, scores, b, flag in zip(sentences, _score_dicts(probabilities, classes), best, unsure)
     ]
 
 
-def classify_sentences(sentences, *, model=None, return_scores=False):
+def classify_sentences(sentences, *, model=None, return_scores=False, min_confidence=None):
     """Tag already-split sentences, each on its own, in one vectorised pass.
 
     No document context is used: each string is read in isolation. To tag a
@@ -121,39 +290,70 @@ def classify_sentences(sentences, *, model=None, return_scores=False):
 
     Parameters
     ----------
-    sentences : sequence of str
-        One sentence each (``Sentence`` objects work too).
+    sentences : list of str, or pandas Series
+        One sentence each (``Sentence`` objects work too; a Series gives its
+        values). A DataFrame, dict or set is refused with a message saying
+        what to pass (``df["text"]``, ``list(d.values())``, ``sorted(s)``).
     model : SentenceClassifier, optional
         Defaults to the shipped model.
     return_scores : bool, default=False
-        Also return the probability matrix.
+        Also return each sentence's probabilities, keyed by label.
+    min_confidence : float, optional
+        From 0 to 1. Also return which tags are unsure: those whose
+        probability for the chosen label is below it. The labels themselves
+        stay the model's best guesses.
 
     Returns
     -------
     labels : list of str
-    scores : ndarray of shape (n_sentences, n_labels)
-        Only if ``return_scores``; columns follow ``model.classes_``.
+        Returned alone when neither ``return_scores`` nor ``min_confidence``
+        is given; otherwise first in a tuple ``(labels, scores)``,
+        ``(labels, unsure)`` or ``(labels, scores, unsure)``, in that order.
+    scores : list of dict of str to float
+        Only if ``return_scores``: one ``{label: probability}`` per sentence,
+        keys in the order of ``casey_nlp.LABELS``; look values up by label.
+        (Up to casey_nlp 0.2.0 this was an array whose columns followed
+        ``model.classes_``, not ``LABELS``, so ``zip(LABELS, row)``
+        mislabelled silently; code written for the array now fails loudly.)
+    unsure : list of bool
+        Only if ``min_confidence`` is given.
+
+    Raises
+    ------
+    TypeError
+        If ``sentences`` is a single str, a path, bytes, a DataFrame, a dict,
+        a set or not iterable, or an item is not a str.
+    ValueError
+        If ``min_confidence`` is outside 0 to 1.
 
     Examples
     --------
     >>> import casey_nlp
     >>> casey_nlp.classify_sentences(["Police should publish vetting data.", "ENDS"])
     ['demand', 'other']
+    >>> labels, scores = casey_nlp.classify_sentences(["ENDS"], return_scores=True)
+    >>> labels, max(scores[0], key=scores[0].get), list(scores[0]) == list(casey_nlp.LABELS)
+    (['other'], 'other', True)
+    >>> labels, unsure = casey_nlp.classify_sentences(["Police should publish vetting data."],
+    ...                                               min_confidence=0.6)
+    >>> labels, unsure
+    (['demand'], [False])
     """
-    texts = as_sentences(sentences, "sentences")
+    texts = as_sentences(_checked_sentences(sentences), "sentences")
+    min_confidence = check_min_confidence(min_confidence)
     model = _model(model)
     if not texts:
-        labels, probabilities = [], None
+        labels, scores = [], []
     else:
         probabilities = model.predict_proba(texts)
         labels = [str(label) for label in model.classes_[probabilities.argmax(axis=1)]]
+        scores = _score_dicts(probabilities, model.classes_) if return_scores or min_confidence is not None else None
+    extra = []
     if return_scores:
-        import numpy as np
-
-        if probabilities is None:
-            probabilities = np.zeros((0, len(model.classes_)))
-        return labels, probabilities
-    return labels
+        extra.append(scores)
+    if min_confidence is not None:
+        extra.append([row[label] < min_confidence for row, label in zip(scores, labels)])
+    return (labels, *extra) if extra else labels
 
 
 class DocumentResult(NamedTuple):
@@ -172,6 +372,23 @@ class DocumentResult(NamedTuple):
     source: str
     sentences: list
     error: str | None = None
+
+    def to_dict(self) -> dict:
+        """The result as plain, JSON-ready types: ``{"source", "error", "sentences"}``.
+
+        Examples
+        --------
+        >>> import casey_nlp
+        >>> (result,) = casey_nlp.classify_many([("release-1", "ENDS")])
+        >>> row = result.to_dict()
+        >>> row["source"], row["error"], [s["label"] for s in row["sentences"]]
+        ('release-1', None, ['other'])
+        """
+        return {
+            "source": str(self.source),
+            "error": None if self.error is None else str(self.error),
+            "sentences": [s.to_dict() for s in self.sentences],
+        }
 
 
 def _read_document(item, position):
@@ -210,7 +427,7 @@ def _split(source, text, error):
         return [], f"{source}: could not be split into sentences ({type(failure).__name__}: {failure})"
 
 
-def _tag_batch(batch, model):
+def _tag_batch(batch, model, min_confidence=None):
     """Tag a batch of ``(source, text, error)`` documents with one model call."""
     model = _model(model)  # None: the shipped model, loaded once per (worker) process
     segmented = [(source, *_split(source, text, error)) for source, text, error in batch]
@@ -221,7 +438,9 @@ def _tag_batch(batch, model):
     for source, sentences, error in segmented:
         tagged = []
         if sentences:
-            tagged = _tagged(sentences, probabilities[offset : offset + len(sentences)], model.classes_)
+            tagged = _tagged(
+                sentences, probabilities[offset : offset + len(sentences)], model.classes_, min_confidence
+            )
             offset += len(sentences)
         results.append(DocumentResult(source, tagged, error))
     return results
@@ -238,19 +457,22 @@ def _batches(inputs, batch_size):
         yield batch
 
 
-def classify_many(inputs, *, n_jobs=1, model=None, batch_size=64):
+def classify_many(inputs, *, n_jobs=1, model=None, batch_size=64, min_confidence=None):
     """Tag many documents, streaming results in input order with bounded memory.
 
     Documents are read, split and tagged in batches of ``batch_size`` (one
     vectorised model call per batch); at most a few batches are in memory at
-    once, so an archive of any size can be streamed through.
+    once, so an archive of any size can be streamed through. The arguments
+    are checked when the function is called, before any document is read.
 
     Parameters
     ----------
     inputs : iterable
         Each item is a ``str`` (a document's text), a ``pathlib.Path`` (a
         UTF-8 file to read) or an ``(id, text)`` tuple. It may be a
-        generator.
+        generator, or a pandas Series of texts (its values; pass
+        ``zip(s.index, s)`` to use the index as ids). A DataFrame, dict,
+        set or single path is refused with a message saying what to pass.
     n_jobs : int, default=1
         Worker processes (joblib); ``-1`` for all cores. Results still come
         back in input order.
@@ -258,13 +480,26 @@ def classify_many(inputs, *, n_jobs=1, model=None, batch_size=64):
         Defaults to the shipped model.
     batch_size : int, default=64
         Documents per model call.
+    min_confidence : float, optional
+        From 0 to 1: tags whose confidence is below it get
+        ``unsure=True`` (their label stays the model's best guess).
+        Default None: nothing is marked.
 
-    Yields
-    ------
-    DocumentResult
+    Returns
+    -------
+    iterator of DocumentResult
         ``(source, sentences, error)`` per input, in order. A file that
         cannot be read or decoded gives a result with ``error`` set and no
         sentences; the run goes on.
+
+    Raises
+    ------
+    TypeError
+        If ``inputs`` is a single str or path, bytes, a DataFrame, a dict, a
+        set or not iterable (at once), or an item is of an unknown type
+        (when it is reached).
+    ValueError
+        If ``min_confidence`` is outside 0 to 1.
 
     Examples
     --------
@@ -275,18 +510,22 @@ def classify_many(inputs, *, n_jobs=1, model=None, batch_size=64):
     0 ['demand']
     release-2 ['other']
     """
-    if isinstance(inputs, str):
-        raise TypeError("classify_many expects an iterable of documents; for one text use classify(text)")
-    batches = _batches(inputs, batch_size)
+    items = _checked_inputs(inputs)
+    min_confidence = check_min_confidence(min_confidence)
+    return _stream(items, n_jobs, model, batch_size, min_confidence)
+
+
+def _stream(items, n_jobs, model, batch_size, min_confidence):
+    batches = _batches(items, batch_size)
     if n_jobs == 1:
         model = _model(model)
         for batch in batches:
-            yield from _tag_batch(batch, model)
+            yield from _tag_batch(batch, model, min_confidence)
         return
     from joblib import Parallel, delayed
 
     # With model=None each worker loads the shipped model once, instead of
     # receiving a pickled copy with every batch.
     parallel = Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="2*n_jobs")
-    for results in parallel(delayed(_tag_batch)(batch, model) for batch in batches):
+    for results in parallel(delayed(_tag_batch)(batch, model, min_confidence) for batch in batches):
         yield from results

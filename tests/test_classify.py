@@ -1,3 +1,4 @@
+import re
 import time
 
 import numpy as np
@@ -54,10 +55,11 @@ def test_classify_sentences_matches_classify_and_returns_scores():
     sentences = ["Police should publish vetting data.", "ENDS", "The force has failed women."]
     labels, scores = classify_sentences(sentences, return_scores=True)
     assert labels == classify_sentences(sentences)
-    assert scores.shape == (3, len(LABELS))
+    assert len(scores) == 3 and all(list(row) == list(LABELS) for row in scores)
+    assert [max(row, key=row.get) for row in scores] == labels
     assert labels == [classify(s)[0].label for s in sentences]
     assert classify_sentences([]) == []
-    assert classify_sentences([], return_scores=True)[1].shape == (0, len(LABELS))
+    assert classify_sentences([], return_scores=True) == ([], [])
 
 
 def test_classify_sentences_rejects_a_bare_string():
@@ -191,3 +193,155 @@ def test_explaining_a_tagged_sentence_sees_its_list_context():
     item = classify(text)[-1]
     assert item.list_item and item.lead_in == "Changes must include:"
     assert explain(item).label == item.label
+
+
+# --------------------------------------------- scores, unsure tags, to_dict
+
+
+class _FixedModel:
+    """A stand-in model whose probabilities are known: its columns are NOT in LABELS order."""
+
+    classes_ = np.array(["statistic", "other", "finding", "demand", "case_study"])
+    ROWS = {  # columns as in classes_
+        "sure": [0.05, 0.05, 0.05, 0.80, 0.05],
+        "borderline": [0.10, 0.10, 0.16, 0.54, 0.10],
+        "numbers": [0.70, 0.10, 0.10, 0.05, 0.05],
+    }
+
+    def predict_proba(self, sentences):
+        return np.array([self.ROWS[getattr(s, "text", s).strip(". ").lower()] for s in sentences])
+
+
+def test_scores_are_keyed_by_label_not_by_column_position():
+    labels, scores = classify_sentences(["Numbers.", "Sure."], model=_FixedModel(), return_scores=True)
+    assert labels == ["statistic", "demand"]
+    assert scores[0]["statistic"] == 0.70 and scores[0]["demand"] == 0.05
+    assert scores[1]["demand"] == 0.80 and scores[1]["other"] == 0.05
+    # The trap of issue 10: pairing LABELS with a row by position must give the right numbers.
+    assert dict(zip(LABELS, scores[0].values())) == {
+        "case_study": 0.05, "demand": 0.05, "statistic": 0.70, "finding": 0.10, "other": 0.10,
+    }
+    tagged = classify("Numbers.", model=_FixedModel())
+    assert list(tagged[0].scores) == list(LABELS) and tagged[0].scores["statistic"] == 0.70
+
+
+def test_the_shipped_model_scores_a_clear_statistic_under_statistic():
+    _, scores = classify_sentences(["Only 3% of reported rapes led to a charge in 2023."], return_scores=True)
+    assert max(scores[0], key=scores[0].get) == "statistic" and scores[0]["statistic"] > 0.5
+
+
+def test_unsure_marks_tags_below_min_confidence_and_keeps_the_best_guess():
+    sentences = ["Sure.", "Borderline.", "Numbers."]
+    labels, unsure = classify_sentences(sentences, model=_FixedModel(), min_confidence=0.6)
+    assert labels == ["demand", "demand", "statistic"] and unsure == [False, True, False]
+    labels, scores, unsure = classify_sentences(
+        sentences, model=_FixedModel(), min_confidence=0.6, return_scores=True
+    )
+    assert unsure == [False, True, False] and scores[1]["demand"] == 0.54
+    # Exactly at the threshold is not below it.
+    assert classify_sentences(["Borderline."], model=_FixedModel(), min_confidence=0.54)[1] == [False]
+    tagged = classify("Sure. Borderline.", model=_FixedModel(), min_confidence=0.6)
+    assert [(t.label, t.unsure) for t in tagged] == [("demand", False), ("demand", True)]
+    assert [t.unsure for t in classify("Sure. Borderline.", model=_FixedModel())] == [False, False]
+    (result,) = casey_nlp.classify_many([("r", "Borderline. Numbers.")], model=_FixedModel(), min_confidence=0.6)
+    assert [(t.label, t.unsure) for t in result.sentences] == [("demand", True), ("statistic", False)]
+
+
+def test_every_function_marks_unsure_the_same_way_with_the_shipped_model():
+    text = "Reading this has been hard for our staff. The Met must change.\nENDS"
+    tagged = classify(text, min_confidence=0.999)
+    assert [t.unsure for t in tagged] == [t.confidence < 0.999 for t in tagged]
+    (result,) = casey_nlp.classify_many([text], min_confidence=0.999)
+    assert [t.unsure for t in result.sentences] == [t.unsure for t in tagged]
+    assert all(t.unsure is False for t in classify(text, min_confidence=0.0))
+
+
+@pytest.mark.parametrize("value, error", [
+    (-0.1, ValueError), (1.5, ValueError), (float("nan"), ValueError), ("0.6", TypeError), (True, TypeError),
+])
+def test_min_confidence_is_checked_with_a_one_line_error_naming_it(value, error):
+    calls = [
+        lambda: classify("The Met must act.", min_confidence=value),
+        lambda: classify_sentences(["The Met must act."], min_confidence=value),
+        lambda: casey_nlp.classify_many(["The Met must act."], min_confidence=value),  # not iterated: checked at once
+    ]
+    for call in calls:
+        with pytest.raises(error, match="^min_confidence must") as caught:
+            call()
+        assert "\n" not in str(caught.value)
+
+
+def test_tagged_sentence_and_document_result_to_dict_are_json_ready():
+    import json
+
+    text = "Changes must include:\n\u2022 vetting of every officer\n"
+    (result,) = casey_nlp.classify_many([("release-7", text)], min_confidence=0.6)
+    row = result.to_dict()
+    assert json.loads(json.dumps(row)) == row
+    assert list(row) == ["source", "error", "sentences"] and row["source"] == "release-7" and row["error"] is None
+    assert len(row["sentences"]) == 2
+    item = row["sentences"][1]
+    assert list(item) == ["text", "label", "confidence", "unsure", "scores", "start", "end", "list_item", "lead_in"]
+    assert item["text"] == "vetting of every officer" == text[item["start"] : item["end"]]
+    assert item["list_item"] is True and item["lead_in"] == "Changes must include:"
+    assert list(item["scores"]) == list(LABELS) and item["confidence"] == item["scores"][item["label"]]
+    assert type(item["confidence"]) is float and type(item["unsure"]) is bool
+    failed = casey_nlp.DocumentResult("gone.txt", [], "gone.txt: file not found").to_dict()
+    assert failed == {"source": "gone.txt", "error": "gone.txt: file not found", "sentences": []}
+
+
+# ------------------------------------------------------------- containers
+
+
+def test_a_pandas_series_is_tagged_by_its_values():
+    pd = pytest.importorskip("pandas")
+    texts = ["Police should publish vetting data.", "ENDS"]
+    series = pd.Series(texts, index=[30, 10])
+    assert classify_sentences(series) == classify_sentences(texts)
+    results = list(casey_nlp.classify_many(series))
+    assert [r.source for r in results] == ["0", "1"]
+    assert [[s.text for s in r.sentences] for r in results] == [[texts[0]], ["ENDS"]]
+
+
+def test_a_dataframe_is_refused_with_the_column_to_pass():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"id": ["a", "b"], "text": ["The Met must act.", "ENDS"]})
+    with pytest.raises(TypeError, match=r"sentences is a pandas DataFrame.*df\['text'\]"):
+        classify_sentences(frame)
+    with pytest.raises(TypeError, match=r"inputs is a pandas DataFrame.*df\['text'\]"):
+        casey_nlp.classify_many(frame)  # at once, before iterating
+
+
+@pytest.mark.parametrize("bad, message", [
+    (None, "sentences must be a list of sentences (str), got NoneType"),
+    (3, "sentences must be a list of sentences (str), got int"),
+    ({"The Met must act.": 1}, "sentences is a dict, whose iteration gives its keys"),
+    ({"The Met must act."}, "sentences is a set"),
+    (b"The Met must act.", "sentences is bytes; decode it first"),
+])
+def test_classify_sentences_names_the_argument_when_given_the_wrong_container(bad, message):
+    with pytest.raises(TypeError) as caught:
+        classify_sentences(bad)
+    assert str(caught.value).startswith(message) and "\n" not in str(caught.value)
+
+
+def test_a_path_says_how_to_tag_a_file(tmp_path):
+    from pathlib import Path
+
+    path = Path(tmp_path / "release.txt")
+    with pytest.raises(TypeError, match=r"classify\(path.read_text\(encoding='utf-8'\)\) or classify_many\(\[path\]\)"):
+        classify_sentences(path)
+    with pytest.raises(TypeError, match=r"inputs is a single path; to tag a file use classify_many\(\[path\]\)"):
+        casey_nlp.classify_many(path)
+
+
+@pytest.mark.parametrize("bad, message", [
+    (None, "got NoneType"),
+    (7, "got int"),
+    ({"a": "The Met must act."}, "pass d.items()"),
+    ({"The Met must act."}, "inputs is a set"),
+])
+def test_classify_many_names_the_argument_when_given_the_wrong_container(bad, message):
+    with pytest.raises(TypeError, match=re.escape(message)) as caught:
+        casey_nlp.classify_many(bad)
+    assert "inputs" in str(caught.value) and "\n" not in str(caught.value)

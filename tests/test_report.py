@@ -84,8 +84,8 @@ class _Page(HTMLParser):
 
 
 def _section(page, anchor):
-    """The HTML of the <section> whose heading has id ``anchor``."""
-    match = re.search(rf'<h2 id="{anchor}">.*?</section>', page, re.S)
+    """The HTML of the <section> whose heading has id ``anchor`` (up to its first nested section's end)."""
+    match = re.search(rf'<h[23] id="{anchor}">.*?</section>', page, re.S)
     assert match, anchor
     return match.group(0)
 
@@ -93,7 +93,7 @@ def _section(page, anchor):
 @pytest.fixture(scope="module")
 def example():
     text = EXAMPLE.read_text(encoding="utf-8")
-    return text, classify(text), report_html(text, title="Kestrel <Trust> & co")
+    return text, classify(text, min_confidence=0.6), report_html(text, title="Kestrel <Trust> & co")
 
 
 # ------------------------------------------------------------------ HTML
@@ -105,13 +105,16 @@ def test_every_sentence_is_in_a_mark_with_its_label_class_and_confidence(example
     assert len(parsed.marks) == len(tagged) > 20
     for (classes, title, mark_text, mark_id), s, index in zip(parsed.marks, tagged, range(1, 999)):
         assert mark_text == s.text
-        assert classes == ["sentence", f"label-{s.label}"]
-        assert title == f"{s.label}, confidence {s.confidence:.2f}"
+        assert classes[:2] == ["sentence", f"label-{s.label}"]
+        assert ("unsure" in classes) == (s.confidence < 0.6)  # the report's default min_confidence
+        assert title.startswith(f"{s.label}, confidence {s.confidence:.2f}")
         assert mark_id == f"s{index}"
     # The confidence is visible without hovering too: one superscript per sentence.
-    sups = re.findall(r'<sup class="conf"[^>]*>([^<]*)</sup>', page)
+    sups = re.findall(r'<sup class="conf[^"]*"[^>]*>([^<]*)</sup>', page)
     assert len(sups) == len(tagged)
-    assert sups[0] == f"{tagged[0].label[0].upper()}\u00a0{tagged[0].confidence:.2f}"
+    for sup, s in zip(sups, tagged):
+        assert sup == f"{s.label[0].upper()}{'?' if s.confidence < 0.6 else ''}\u00a0{s.confidence:.2f}"
+    assert any(s.confidence < 0.6 for s in tagged)  # the example has unsure tags to show
 
 
 def test_layout_between_sentences_is_kept(example):
@@ -122,7 +125,7 @@ def test_layout_between_sentences_is_kept(example):
     assert "\u2022 " in "".join(parsed.document)  # bullet markers between sentences
 
 
-def test_counts_and_the_demand_and_statistic_lists_match_classify(example):
+def test_counts_and_the_summary_lists_match_classify(example):
     text, tagged, page = example
     counts = Counter(s.label for s in tagged)
     for label in LABELS:
@@ -131,15 +134,21 @@ def test_counts_and_the_demand_and_statistic_lists_match_classify(example):
         )
         assert row and int(row.group(1)) == counts[label], label
     assert re.search(rf'<td>total</td>.*?<td class="count">{len(tagged)}</td>', page)
-    for label, anchor in (("demand", "demands"), ("statistic", "statistics")):
+    anchors = {"demand": "demands", "finding": "findings", "statistic": "statistics", "case_study": "case-studies"}
+    for label, anchor in anchors.items():
         section = _section(page, anchor)
         expected = [s for s in tagged if s.label == label]
-        items = re.findall(r'<li><a href="#s(\d+)">(.*?)</a> <span class="conf">\(confidence ([\d.]+)\)', section)
-        assert [(tagged[int(i) - 1].text, text_, conf) for i, text_, conf in items] == [
-            (s.text, " ".join(s.text.split()).replace("&", "&amp;"), f"{s.confidence:.2f}")
+        items = re.findall(
+            r'<li(?: class="unsure")?><span class="said">(.*?)</span><span class="about">.*?'
+            r'<span class="conf">confidence ([\d.]+)</span>(<span class="badge">unsure</span>)? · '
+            r'<a href="#s(\d+)">sentence \d+ in the text</a></span></li>',
+            section,
+        )
+        assert [(tagged[int(i) - 1].text, text_, conf, bool(badge)) for text_, conf, badge, i in items] == [
+            (s.text, " ".join(s.text.split()).replace("&", "&amp;"), f"{s.confidence:.2f}", s.confidence < 0.6)
             for s in expected
         ]
-        assert f"({len(expected)})</h2>" in section
+        assert f"({len(expected)})</h3>" in section
 
 
 def test_page_is_self_contained_html5(example):
@@ -185,6 +194,7 @@ def test_empty_text_gives_a_page_without_sentences():
     page = report_html("   \n")
     assert "The text has no sentences." in page and "<mark" not in page
     assert "Demands (0)" in page and "No sentence was tagged demand." in page
+    assert "Case studies (0)" in page and "No sentence was tagged case_study." in page
     assert _Page(page).balanced
 
 
@@ -219,17 +229,20 @@ def test_markdown_has_title_counts_lists_and_every_sentence():
         (row,) = [line for line in lines if re.match(rf"\| \w \| {label} \|", line)]
         assert row.split(" | ")[2] == str(counts[label])
     assert f"| | **total** | **{len(tagged)}** | |" in lines
-    demands = md.split("## Demands")[1].split("## Statistics")[0]
+    assert md.index("## Summary") < md.index("### Demands") < md.index("## Tags") < md.index("## Sentences")
+    demands = md.split("### Demands")[1].split("### Findings")[0]
     assert len(re.findall(r"^\d+\. ", demands, re.M)) == counts["demand"]
     for s in (s for s in tagged if s.label == "demand"):
-        assert f"confidence {s.confidence:.2f})" in demands
-    statistics = md.split("## Statistics")[1].split("## Sentences")[0]
+        unsure = ", **unsure**" if s.confidence < 0.6 else ""
+        assert f"confidence {s.confidence:.2f}{unsure})" in demands
+    statistics = md.split("### Statistics")[1].split("### Case studies")[0]
     assert len(re.findall(r"^\d+\. ", statistics, re.M)) == counts["statistic"]
     rows = [line for line in md.split("## Sentences")[1].splitlines() if re.match(r"\| \d+ \|", line)]
     assert len(rows) == len(tagged)
     for row, s in zip(rows, tagged):
         cells = re.split(r"(?<!\\)\|", row)[1:-1]  # unescaped pipes only
-        assert [c.strip() for c in cells[1:4]] == [s.label[0].upper(), s.label, f"{s.confidence:.2f}"]
+        mark = s.label[0].upper() + ("?" if s.confidence < 0.6 else "")
+        assert [c.strip() for c in cells[1:4]] == [mark, s.label, f"{s.confidence:.2f}"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md and "<script" not in md
 
 
@@ -363,7 +376,11 @@ def test_report_renders_in_a_headless_browser(tmp_path):
     assert [m[2] for m in parsed.marks] == [s.text for s in tagged]
     counts = Counter(s.label for s in tagged)
     for label in LABELS:
-        assert len(re.findall(rf'<mark class="sentence label-{label}"', dom)) == counts[label], label
+        assert len(re.findall(rf'<mark class="sentence label-{label}[ "]', dom)) == counts[label], label
+    # The summary is the first thing on the page, its items linking into the text.
+    assert dom.index('id="summary"') < dom.index('id="demands"') < dom.index('id="text"')
+    links = re.findall(r'<a href="#(s\d+)">sentence \d+ in the text</a>', dom)
+    assert len(links) == sum(1 for s in tagged if s.label != "other") and set(links) <= set(m[3] for m in parsed.marks)
     # The <script> in the press release is text in the DOM, not an element.
     assert parsed.tags["script"] == 0
     assert any("<script>alert(1)</script>" in m[2] for m in parsed.marks)
@@ -386,3 +403,174 @@ def test_legend_rows_follow_the_label_table(example):
         assert (letter, underline) == (table[name].letter, table[name].underline)
         assert definition == html.escape(table[name].definition)
         assert f".label-{name} {{ background: {table[name].tint};" in page.replace("mark.", ".").replace(".swatch.", ".")
+
+
+# ----------------------------------------------- summary: who, unsure, boilerplate, model
+
+
+def _summary_items(page):
+    """``{first words of the sentence: (who, unsure)}`` from the page's summary lists."""
+    summary = page[page.index('<h2 id="summary">') : page.index('<h2 id="tags">')]
+    items = re.findall(r'<li(?: class="unsure")?><span class="said">(.*?)</span><span class="about">(.*?)</span></li>', summary)
+    out = {}
+    for sentence, about in items:
+        who = re.search(r'<span class="who">(.*?)</span>( \(release text\))?', about)
+        key = " ".join(html.unescape(sentence).split()[:4])
+        out[key] = (html.unescape(who.group(1)) + (who.group(2) or "") if who else None, "badge" in about)
+    return out
+
+
+def test_the_summary_comes_first_and_says_who_said_each_item(example):
+    _, _, page = example
+    assert page.index('<h2 id="summary">') < page.index('<h2 id="tags">') < page.index('<h2 id="text">')
+    items = _summary_items(page)
+    # Read off the example release by hand.
+    mercer, lal = "Dr Hannah Mercer, Chief Executive of the Kestrel Trust", "Priya Lal, Head of Policy at the Kestrel Trust"
+    release = "the Kestrel Trust (release text)"
+    assert items["\u201cInspectors found that in"][0] == mercer
+    assert items["In 41% of the"][0] == mercer  # inside the quotation opened two sentences before
+    assert items["\u201cEvery force must now"][0] == "Dr Mercer"  # "Dr Mercer added:"
+    assert items["Women who report a"][0] == "Dr Mercer"  # the last paragraph of that quotation
+    assert items["Priya Lal, Head of"][0] == lal  # "X said: \u201c...\u201d" in one sentence
+    assert items["Leah (not her real"][0] == release  # a story told by the release, not a quotation
+    assert items["Last year our advocates"][0] == release
+    assert items["investigation of every domestic"][0] == release  # a bullet after the quotation closed
+
+
+def test_unsure_tags_are_marked_in_the_summary_and_the_text(example):
+    text, tagged, page = example
+    items = _summary_items(page)
+    shown = [s for s in tagged if s.label != "other"]
+    assert len(items) == len(shown)
+    for s in shown:
+        assert items[" ".join(s.text.split()[:4])][1] == (s.confidence < 0.6)
+    assert "below 0.60 are marked unsure" in page
+    plain = report_html(text, min_confidence=None)
+    assert "badge" not in _section(plain, "demands") + _section(plain, "findings")
+    assert ' unsure"' not in plain and "unsure</span>" not in plain
+
+
+class _TwoLevelModel:
+    """Known probabilities: "Sure" sentences score 0.9 for demand, "Borderline" ones 0.54."""
+
+    classes_ = __import__("numpy").array(["case_study", "demand", "finding", "other", "statistic"])
+
+    def predict_proba(self, sentences):
+        import numpy as np
+
+        rows = {"sure": [0.025, 0.9, 0.025, 0.025, 0.025], "borderline": [0.1, 0.54, 0.16, 0.1, 0.1]}
+        return np.array([rows[s.text.strip(". ").lower()] for s in sentences])
+
+
+def test_min_confidence_sets_which_tags_the_report_calls_unsure():
+    text = "Sure.\nBorderline."
+    page = report_html(text, model=_TwoLevelModel())
+    demands = _section(page, "demands")
+    assert demands.count('<li class="unsure">') == 1 and demands.count("<li>") == 1
+    assert '<li class="unsure"><span class="said">Borderline.</span>' in demands
+    assert 'confidence 0.54</span><span class="badge">unsure</span> · <a href="#s2">sentence 2 in the text</a>' in demands
+    assert [m[0] for m in _Page(page).marks] == [["sentence", "label-demand"], ["sentence", "label-demand", "unsure"]]
+    stricter = _section(report_html(text, model=_TwoLevelModel(), min_confidence=0.95), "demands")
+    assert stricter.count('<li class="unsure">') == 2
+    md = report_markdown(text, model=_TwoLevelModel())
+    assert "1. Sure. (sentence 1, confidence 0.90)" in md
+    assert "2. Borderline. (sentence 2, confidence 0.54, **unsure**)" in md
+    assert "| 2 | D? | demand | 0.54 | Borderline. |" in md
+
+
+@pytest.mark.parametrize("value, error", [(1.2, ValueError), (-1, ValueError), ("high", TypeError)])
+def test_a_bad_min_confidence_is_refused_by_both_reports(value, error):
+    for render in (report_html, report_markdown):
+        with pytest.raises(error, match="^min_confidence must"):
+            render("The Met must act.", min_confidence=value)
+
+
+def test_who_said_it_follows_quotations_and_attribution_lines():
+    from casey_nlp import split_sentences
+    from casey_nlp._report import Attribution, attributions
+
+    text = (
+        "Fairwatch responds to the figures\n\n"
+        "Commenting on the figures, Ann Lee, chair of Fairwatch, said:\n\n"
+        "\u201cThe force has failed. It must publish its data.\n\n"
+        "\u201cNobody has been held to account.\u201d\n\n"
+        "The figures cover 2019 to 2023.\n\n"
+        "\u201cThe Met has lost trust. It must change now,\u201d said Sam Poe, a former officer.\n\n"
+        "\u201cIt has waited too long.\u201d\n\n"
+        "About Fairwatch\n\n"
+        "Fairwatch campaigns for open policing."
+    )
+    sentences = split_sentences(text)
+    assert len(sentences) == 11
+    lee, poe, org = (Attribution("Ann Lee, chair of Fairwatch", "quotation"),
+                     Attribution("Sam Poe, a former officer", "quotation"), Attribution("Fairwatch", "release"))
+    assert attributions(text, sentences) == [org, org, lee, lee, lee, org, poe, poe, poe, org, org]
+    named = attributions(text, sentences, organisation="Following Fairwatch, UK")  # taken as given
+    assert named[0] == Attribution("Following Fairwatch, UK", "release") and named[2] == lee
+    without_about = text.replace("About Fairwatch", "Fairwatch in brief")
+    assert attributions(without_about, split_sentences(without_about))[:3] == [None, None, lee]
+
+
+def test_straight_quotes_and_an_inline_speaker_before_the_quotation():
+    from casey_nlp import split_sentences
+    from casey_nlp._report import attributions
+
+    text = 'Jo Park, director of Openly, said: "Vetting must be repeated. Every year."\nOfficers were not vetted.'
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences][-1] == "Officers were not vetted."
+    who = attributions(text, sentences)
+    assert [w and w.who for w in who] == ["Jo Park, director of Openly"] * (len(sentences) - 1) + [None]
+
+
+def test_boilerplate_is_other_sentences_with_boilerplate_cues_or_after_ends():
+    from casey_nlp._report import boilerplate
+
+    rows = [
+        ("Police must act now.", "demand"),
+        ("Visit our website for more.", "other"),  # a cue
+        ("A dark day for policing.", "other"),  # no cue, before ENDS
+        ("Subscribe to our newsletter for updates.", "demand"),  # a cue, but not tagged other
+        ("ENDS", "other"),
+        ("About Safe Streets", "other"),  # after ENDS
+        ("Safe Streets helps 500 families a year.", "statistic"),  # after ENDS, but a statistic
+    ]
+    tagged = [TaggedSentence(t, label, {label: 1.0}, 0, len(t)) for t, label in rows]
+    assert boilerplate(tagged) == [False, True, False, False, True, True, False]
+
+
+def test_boilerplate_is_muted_in_the_page(example):
+    _, tagged, page = example
+    muted = [m[2] for m in _Page(page).marks if "boilerplate" in m[0]]
+    # Read off the example release by hand: ENDS and the notes to editors after it, bar a statistic.
+    assert [" ".join(m.split()[:3]) for m in muted] == [
+        "ENDS", "Notes to editors", "The National Policing", "About the Kestrel", "If you have",
+    ]
+    assert "mark.sentence.boilerplate {" in page
+
+
+def test_the_report_names_the_model_that_produced_it(example):
+    import hashlib
+
+    from casey_nlp import __version__
+
+    _, _, page = example
+    shipped = Path(__file__).resolve().parent.parent / "models" / "default.joblib"
+    digest = hashlib.sha256(shipped.read_bytes()).hexdigest()
+    line = f"model default (casey_nlp {__version__}; sha256 {digest})"
+    assert f'<span class="model">{line}</span>' in page
+    assert f'<meta name="casey-nlp-model" content="{line}">' in page
+    assert line in report_markdown("The Met must act.")
+    unsaved = report_html("Sure.", model=_TwoLevelModel())
+    assert f"model unsaved (casey_nlp {__version__}; not saved, so no hash)" in unsaved
+
+
+def test_speakers_and_organisation_are_escaped():
+    text = "Jo <b onmouseover=x> Park said:\n\n\u201cPolice must act & publish.\u201d\n\nOnly 4% were charged."
+    page = report_html(text, organisation="<i>Openly</i> & co")
+    assert "<b " not in page and "<i>" not in page
+    assert '<span class="who">Jo &lt;b onmouseover=x&gt; Park</span>' in page
+    assert '<span class="who">&lt;i&gt;Openly&lt;/i&gt; &amp; co</span> (release text)' in page
+    md = report_markdown(text, organisation="<i>Openly</i> | co")
+    assert "<i>" not in md and "&lt;i&gt;Openly&lt;/i&gt; \\| co, release text;" in md
+    with pytest.raises(TypeError, match="^organisation must be a str"):
+        report_html(text, organisation=3)
