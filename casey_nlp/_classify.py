@@ -8,6 +8,7 @@ import os
 from typing import NamedTuple
 
 from ._labels import LABELS
+from ._inputs import _read_document  # files, stdin and JSONL are read there
 from ._model import as_sentences
 from ._persist import load_model
 from ._segment import split_sentences
@@ -389,32 +390,6 @@ class DocumentResult(NamedTuple):
             "error": None if self.error is None else str(self.error),
             "sentences": [s.to_dict() for s in self.sentences],
         }
-
-
-def _read_document(item, position):
-    """``(source, text, error)`` for one input of classify_many."""
-    import os
-
-    if isinstance(item, str):
-        return str(position), item, None
-    if isinstance(item, os.PathLike):
-        try:
-            with open(item, encoding="utf-8-sig") as handle:
-                return os.fspath(item), handle.read(), None
-        except UnicodeDecodeError as error:
-            return os.fspath(item), None, f"{os.fspath(item)}: not UTF-8 text (byte {error.start}); re-save it as UTF-8"
-        except FileNotFoundError:
-            return os.fspath(item), None, f"{os.fspath(item)}: file not found"
-        except IsADirectoryError:
-            return os.fspath(item), None, f"{os.fspath(item)}: is a directory"
-        except OSError as error:
-            return os.fspath(item), None, f"{os.fspath(item)}: {error.strerror or error}"
-    if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], str):
-        return str(item[0]), item[1], None
-    raise TypeError(
-        f"input {position} is {type(item).__name__}; expected a str (a document's text), "
-        "a pathlib.Path (a file to read) or an (id, text) tuple"
-    )
 
 
 def _split(source, text, error):

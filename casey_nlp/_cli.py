@@ -12,8 +12,11 @@ import json
 import sys
 from collections import Counter
 
+from . import __version__
 from ._data import DATASET_COLUMNS, SUBSET_CHOICES, DataError, load_dataset
+from ._inputs import check_encoding
 from ._labels import LABELS
+from ._outputs import check_output_path, open_output
 
 __all__ = ["main"]
 
@@ -57,7 +60,7 @@ def _cmd_dataset(args) -> int:
             bunch.data, bunch.target, bunch.notes,
         )
     ]
-    out = sys.stdout if args.out == "-" else _open_new(args.out, args.force)
+    out = sys.stdout if args.out == "-" else open_output(args.out, force=args.force)
     try:
         if args.export == "csv":
             writer = csv.DictWriter(out, fieldnames=DATASET_COLUMNS, lineterminator="\n")
@@ -72,118 +75,15 @@ def _cmd_dataset(args) -> int:
     return 0
 
 
-def _stdin_text() -> str:
-    """All of stdin as UTF-8 (a byte-order mark is dropped), whatever the locale."""
-    buffer = getattr(sys.stdin, "buffer", None)
-    if buffer is None:  # a StringIO standing in for stdin (tests)
-        return sys.stdin.read()
-    try:
-        return buffer.read().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DataError(f"<stdin>: not UTF-8 text (byte {error.start}); send UTF-8") from None
-
-
-def _read_inputs(paths):
-    """Yield ``(source, text)`` per input; ``-`` is stdin. Unreadable files raise DataError."""
-    from pathlib import Path
-
-    from ._classify import _read_document
-
-    for position, path in enumerate(paths):
-        if path == "-":
-            yield "<stdin>", _stdin_text()
-            continue
-        source, text, error = _read_document(Path(path), position)
-        if error:
-            raise DataError(error)
-        yield path, text
-
-
-def _sentence_rows(tagged):
-    for index, s in enumerate(tagged):
-        yield {
-            "index": index, "start": s.start, "end": s.end,
-            "label": s.label, "confidence": round(s.confidence, 4),
-            "scores": {label: round(value, 4) for label, value in s.scores.items()},
-            "text": s.text,
-        }
-
-
-def _write_table(rows, out, width=72):
+def _write_table(result, explanations, out, width=72):
     print(f"{'#':>4}  {'label':10}  {'conf':>4}  text", file=out)
-    for row in rows:
-        text = " ".join(row["text"].split())
+    for index, tagged in enumerate(result.sentences):
+        text = " ".join(tagged.text.split())
         if len(text) > width:
             text = text[: width - 1] + "\u2026"
-        print(f"{row['index'] + 1:>4}  {row['label']:10}  {row['confidence']:.2f}  {text}", file=out)
-        if "explanation" in row:
-            print(f"{'':>4}  {'':10}  {'':>4}  why: {row['explanation']}", file=out)
-
-
-class _Inputs:
-    """The documents named on the command line, as inputs for classify_many.
-
-    Files are passed as paths, read as each batch is tagged; a directory
-    stands for the ``*.txt`` files below it (an empty one is reported); ``-`` is stdin, either one document or,
-    with ``--input-format jsonl``, one JSON object per line with ``id`` and
-    ``text``. Bad JSONL lines are reported and counted, not fatal.
-    """
-
-    def __init__(self, names, input_format):
-        self.names, self.input_format = names, input_format
-        self.failed = 0
-        self.total = None if "-" in names else 0
-        self.paths = []
-        from pathlib import Path
-
-        self.has_folder = False
-        for name in names:
-            if name == "-":
-                self.paths.append(name)
-            elif Path(name).is_dir():
-                self.has_folder = True
-                found = sorted(p for p in Path(name).rglob("*.txt") if p.is_file())
-                if not found:
-                    self.report(f"{name}: folder has no *.txt files")
-                self.paths.extend(found)
-            else:
-                self.paths.append(Path(name))
-        if self.total is not None:
-            self.total = len(self.paths)
-
-    def report(self, message):
-        self.failed += 1
-        print(f"casey-nlp: error: {message} (skipped)", file=sys.stderr)
-
-    def __iter__(self):
-        for path in self.paths:
-            if path != "-":
-                yield path
-            elif self.input_format == "text":
-                yield ("<stdin>", _stdin_text())
-            else:
-                yield from self._jsonl(getattr(sys.stdin, "buffer", sys.stdin))
-
-    def _jsonl(self, stream):
-        # Line by line, so a large stream is never held in memory at once.
-        for line_number, line in enumerate(stream, start=1):
-            if isinstance(line, bytes):
-                try:
-                    line = line.decode("utf-8-sig" if line_number == 1 else "utf-8")
-                except UnicodeDecodeError:
-                    self.report(f"<stdin>, line {line_number}: not UTF-8 text")
-                    continue
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                doc_id, text = record["id"], record["text"]
-                if not isinstance(text, str):
-                    raise TypeError
-            except (json.JSONDecodeError, KeyError, TypeError):
-                self.report(f"<stdin>, line {line_number}: expected a JSON object with 'id' and a string 'text'")
-                continue
-            yield (str(doc_id), text)
+        print(f"{index + 1:>4}  {tagged.label:10}  {tagged.confidence:.2f}  {text}", file=out)
+        if explanations:
+            print(f"{'':>4}  {'':10}  {'':>4}  why: {explanations[index].summary(3)}", file=out)
 
 
 class _Progress:
@@ -209,81 +109,58 @@ class _Progress:
             print(f"\rtagged {self.done} documents, {self.sentences} sentences", file=sys.stderr)
 
 
-def _explained(inputs, model):
-    """Like classify_many, with an explanation per sentence (slower: one document at a time)."""
-    from ._classify import DocumentResult, _read_document, classify
-    from ._explain import explain_document
-
-    for position, item in enumerate(inputs):
-        source, text, error = _read_document(item, position)
-        if error:
-            yield DocumentResult(source, [], error), []
-        else:
-            yield DocumentResult(source, classify(text, model=model)), explain_document(text, model=model)
-
-
 def _cmd_classify(args) -> int:
     from ._classify import classify_many
-    from ._persist import load_model
+    from ._explain import explain_many
+    from ._inputs import DocumentInputs
+    from ._outputs import csv_columns, document_record, sentence_csv_rows
+    from ._persist import load_model, model_provenance
 
     model = load_model(args.model)
-    inputs = _Inputs(args.files, args.input_format)
-    out = sys.stdout
-    progress = _Progress(inputs.total)
-    several = len(args.files) > 1 or inputs.has_folder or args.input_format == "jsonl"
-    if args.format == "csv":
-        fields = ["source", "index", "start", "end", "label", "confidence",
-                  *(f"score_{label}" for label in model.classes_), "text",
-                  *(["explanation"] if args.explain else [])]
-        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-    if args.format == "json":
-        out.write("[")
-    first = True
+    provenance = model_provenance(model)
+    inputs = DocumentInputs(args.files, input_format=args.input_format, encoding=args.encoding)
     if args.explain:
-        results = _explained(inputs, model)
+        results = explain_many(inputs, model=model)
     else:
-        results = ((r, None) for r in classify_many(inputs, model=None if args.model is None else model, n_jobs=args.jobs))
+        # model=None lets each worker process load the shipped model itself.
+        tagged = classify_many(inputs, model=None if args.model is None else model, n_jobs=args.jobs)
+        results = ((result, None) for result in tagged)
+    out, progress, failed, first = sys.stdout, _Progress(inputs.count), 0, True
+    if args.format == "csv":
+        writer = csv.DictWriter(out, fieldnames=csv_columns(model.classes_, args.explain), lineterminator="\n")
+        writer.writeheader()
+    elif args.format == "json":
+        out.write("[")
     for result, explanations in results:
         if result.error:
-            inputs.report(result.error)
+            failed += 1
+            print(f"casey-nlp: error: {result.error} (skipped)", file=sys.stderr)
             continue
-        rows = list(_sentence_rows(result.sentences))
-        for row, explanation in zip(rows, explanations or ()):
-            row["explanation"] = explanation.summary(3) if args.format in ("table", "csv") else explanation.to_dict()
-        progress.update(len(rows))
         if args.format == "table":
-            if several:
+            if inputs.count != 1:
                 print(f"\n{result.source}", file=out)
-            _write_table(rows, out)
-        elif args.format in ("jsonl", "json"):
-            document = json.dumps({"source": result.source, "sentences": rows}, ensure_ascii=False)
-            if args.format == "jsonl":
-                out.write(document + "\n")
-            else:
-                out.write(("\n" if first else ",\n") + document)
+            _write_table(result, explanations, out)
+        elif args.format == "csv":
+            writer.writerows(sentence_csv_rows(result, provenance, model.classes_, explanations,
+                                               escape=not args.raw_csv))
         else:
-            for row in rows:
-                scores = row.pop("scores")
-                writer.writerow({"source": result.source, **row, **{f"score_{k}": v for k, v in scores.items()}})
+            record = json.dumps(document_record(result, provenance, explanations), ensure_ascii=False)
+            if args.format == "jsonl":
+                out.write(record + "\n")
+            else:
+                out.write(("\n" if first else ",\n") + record)
         first = False
+        progress.update(len(result.sentences))
     if args.format == "json":
         out.write("\n]\n")
     progress.close()
-    return 1 if inputs.failed else 0
+    return 1 if failed else 0
 
 
 def _cmd_train(args) -> int:
-    from pathlib import Path
-
     from ._evaluate import evaluate
     from ._model import train
 
-    out = Path(args.out)
-    if args.out == "-" or out.is_dir():
-        raise DataError(f"{args.out}: --out needs a file path, such as my_model.zip")
-    if not args.force and out.exists():
-        raise DataError(f"{args.out}: already exists; choose another --out or pass --force")
     model = train(args.add, include_bundled=not args.no_bundled)
     metadata = {}
     if not args.no_eval:
@@ -316,21 +193,14 @@ def _cmd_evaluate(args) -> int:
     return 0
 
 
-def _open_new(path: str, force: bool):
-    """Open ``path`` for writing, refusing to replace an existing file unless forced."""
-    try:
-        return open(path, "w" if force else "x", encoding="utf-8", newline="")
-    except FileExistsError:
-        raise DataError(f"{path}: already exists; choose another --out or pass --force") from None
-
-
 def _cmd_report(args) -> int:
     from pathlib import Path
 
+    from ._inputs import read_texts
     from ._persist import load_model
     from ._report import DEFAULT_TITLE, report_html, report_markdown
 
-    ((source, text),) = _read_inputs([args.file])
+    ((source, text),) = read_texts([args.file], encoding=args.encoding, folders=False).items()
     title = DEFAULT_TITLE if args.file == "-" else f"{DEFAULT_TITLE}: {Path(source).name}"
     render = report_markdown if args.format == "md" else report_html
     page = render(text, model=load_model(args.model), title=title)
@@ -338,7 +208,7 @@ def _cmd_report(args) -> int:
     if args.out == "-":
         sys.stdout.write(page)
         return 0
-    with _open_new(args.out, args.force) as out:
+    with open_output(args.out, force=args.force) as out:
         out.write(page)
     return 0
 
@@ -364,10 +234,11 @@ def _non_negative_float(value: str) -> float:
 
 
 def _cmd_suggest(args) -> int:
+    from ._inputs import read_texts
     from ._persist import load_model
     from ._suggest import suggest, write_suggestions_csv
 
-    documents = dict(_read_inputs(args.files))
+    documents = read_texts(args.files, encoding=args.encoding)
     picks = suggest(documents, n=args.n, model=load_model(args.model), diversity=args.diversity)
     if not picks:
         raise DataError(
@@ -376,9 +247,9 @@ def _cmd_suggest(args) -> int:
         )
     # Choose first, open second: a failure never leaves an empty file behind.
     to_stdout = args.out == "-"
-    out = sys.stdout if to_stdout else _open_new(args.out, args.force)
+    out = sys.stdout if to_stdout else open_output(args.out, force=args.force)
     try:
-        write_suggestions_csv(picks, out)
+        write_suggestions_csv(picks, out, escape_formulas=not args.raw_csv)
     finally:
         if not to_stdout:
             out.close()
@@ -398,6 +269,15 @@ def _cmd_suggest(args) -> int:
     return 0
 
 
+def _encoding(value: str) -> str:
+    try:
+        return check_encoding(value)
+    except LookupError:
+        raise argparse.ArgumentTypeError(
+            f"unknown encoding {value!r}; use a Python codec name such as cp1252, latin-1 or utf-16"
+        ) from None
+
+
 def _jobs(value: str) -> int:
     jobs = int(value)
     if jobs == 0 or jobs < -1:
@@ -411,18 +291,27 @@ def _parser() -> argparse.ArgumentParser:
         prog="casey-nlp",
         description="Tag press-release sentences as demand, finding, statistic, case_study or other.",
     )
+    parser.add_argument("--version", action="version", version=f"casey-nlp {__version__}")
+    encoding = argparse.ArgumentParser(add_help=False)
+    encoding.add_argument("--encoding", type=_encoding, metavar="CODEC",
+                          help="encoding of the input files and stdin, e.g. cp1252 or latin-1 (default: UTF-8)")
+    raw_csv = argparse.ArgumentParser(add_help=False)
+    raw_csv.add_argument("--raw-csv", action="store_true",
+                         help="write CSV text cells as they are, without the ' that stops spreadsheets "
+                              "from running cells beginning with = + - @ as formulas")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    classify = commands.add_parser("classify", help="tag the sentences of press releases")
+    classify = commands.add_parser("classify", parents=[encoding, raw_csv],
+                                   help="tag the sentences of press releases")
     classify.add_argument("files", nargs="*", default=["-"], metavar="FILE",
-                          help="UTF-8 text files or directories (their *.txt files) to tag; "
+                          help="text files or folders (their *.txt files, any case) to tag; "
                                "- (the default) reads stdin")
     classify.add_argument("--format", choices=("table", "json", "jsonl", "csv"), default="table",
                           help="output: a readable table (default); json or jsonl, one object per "
                                "document with its sentences; csv, one row per sentence")
     classify.add_argument("--input-format", choices=("text", "jsonl"), default="text",
-                          help="what stdin holds: one document (default), or one JSON object per "
-                               "line with 'id' and 'text'")
+                          help="what each file and stdin hold: one document (default), or JSON lines, "
+                               "one object with 'id' and 'text' per line (folders: their *.jsonl files)")
     classify.add_argument("--explain", action="store_true",
                           help="show the cues that pushed each sentence towards its label and away "
                                "from the runner-up")
@@ -469,10 +358,10 @@ def _parser() -> argparse.ArgumentParser:
     dataset.set_defaults(run=_cmd_dataset)
 
     suggest = commands.add_parser(
-        "suggest", help="pick the sentences whose labels would help the model most (active learning)"
+        "suggest", parents=[encoding, raw_csv], help="pick the sentences whose labels would help the model most (active learning)"
     )
     suggest.add_argument("files", nargs="+", metavar="FILE",
-                         help="documents to choose from (UTF-8 text); - reads stdin")
+                         help="documents to choose from (text files, or folders of *.txt); - reads stdin")
     suggest.add_argument("--n", type=_positive_int, default=20, help="how many sentences (default: 20)")
     suggest.add_argument("--out", required=True,
                          help="CSV to write (text,label,guess,confidence,doc_id); - for stdout")
@@ -483,9 +372,9 @@ def _parser() -> argparse.ArgumentParser:
     suggest.set_defaults(run=_cmd_suggest)
 
     report = commands.add_parser(
-        "report", help="an annotated HTML (or Markdown) report of one press release"
+        "report", parents=[encoding], help="an annotated HTML (or Markdown) report of one press release"
     )
-    report.add_argument("file", metavar="FILE", help="the press release (UTF-8 text); - reads stdin")
+    report.add_argument("file", metavar="FILE", help="the press release (a text file); - reads stdin")
     report.add_argument("--out", required=True, help="where to write the report; - for stdout")
     report.add_argument("--format", choices=("html", "md"), default="html",
                         help="a self-contained HTML page (default) or Markdown")
@@ -495,12 +384,33 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _utf8_streams():
+    """Write UTF-8 whatever the locale: tags of a text with an emoji must not crash on cp1252."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            # backslashreplace only matters for file names with undecodable bytes.
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
+def _check_outputs(args):
+    """Refuse an --out that cannot or must not be written, before any work is done."""
+    out = getattr(args, "out", "-")
+    if args.command == "train":
+        from ._modelfile import check_writable
+
+        check_writable(out, overwrite=args.force)
+    elif out != "-":
+        check_output_path(out, force=args.force)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    _utf8_streams()
     args = _parser().parse_args(argv)
     from ._persist import ModelError
 
     try:
+        _check_outputs(args)
         return args.run(args)
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): stop quietly, like other Unix tools.

@@ -27,7 +27,7 @@ SCORE_COLUMNS = tuple(f"score_{label}" for label in LABELS)
 RESULT_COLUMNS = ("document", "sentence", "text", "start", "end", "label", "confidence", *SCORE_COLUMNS)
 
 # One model per file and per process: a worker tags many partitions, and
-# loading (unpickling and checking the hash) for each would dominate.
+# loading (reading and checking the file) for each would dominate.
 # The key includes the file's modification time so that a long-lived worker
 # picks up a model retrained to the same path.
 _MODELS_BY_PATH = {}

@@ -405,3 +405,44 @@ def explain_document(text: str, *, model=None, top=8) -> list[Explanation]:
     if not isinstance(text, str):
         raise TypeError(f"explain_document expects the document as a str, got {type(text).__name__}")
     return explain_in_context(split_sentences(text), model=model, top=top)
+
+
+def explain_many(inputs, *, model=None, top=8):
+    """Tag and explain many documents, reading, splitting and scoring each once.
+
+    The explained counterpart of :func:`casey_nlp.classify_many` (one
+    document at a time, in this process): the tags are taken from the same
+    reading as the explanations, so they are those of ``classify``.
+
+    Parameters
+    ----------
+    inputs : iterable
+        As for ``classify_many``: texts, paths or ``(id, text)`` tuples.
+    model : SentenceClassifier, optional
+        Defaults to the shipped model.
+    top : int, default=8
+
+    Yields
+    ------
+    (DocumentResult, list of Explanation)
+        One pair per input, in order; a document that cannot be read gives
+        a result with ``error`` set and no explanations.
+    """
+    from ._classify import DocumentResult, TaggedSentence
+    from ._inputs import _read_document
+    from ._persist import load_model
+    from ._segment import split_sentences
+
+    model = load_model() if model is None else model
+    for position, item in enumerate(inputs):
+        source, text, error = _read_document(item, position)
+        if error or not text:
+            yield DocumentResult(source, [], error), []
+            continue
+        sentences = split_sentences(text)
+        explanations = explain_in_context(sentences, model=model, top=top)
+        tagged = [
+            TaggedSentence(s.text, e.label, e.scores, s.start, s.end, s.list_item, s.lead_in)
+            for s, e in zip(sentences, explanations)
+        ]
+        yield DocumentResult(source, tagged, None), explanations

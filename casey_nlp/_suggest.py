@@ -240,7 +240,7 @@ def suggest(texts_or_sentences, n=20, *, model=None, diversity=DEFAULT_DIVERSITY
     return out
 
 
-def write_suggestions_csv(suggestions, path, *, overwrite=False):
+def write_suggestions_csv(suggestions, path, *, overwrite=False, escape_formulas=True):
     """Write suggestions as a CSV to fill in: ``text,label,guess,confidence,doc_id``.
 
     ``label`` is left blank for you to fill with one of
@@ -257,14 +257,21 @@ def write_suggestions_csv(suggestions, path, *, overwrite=False):
         A path is created (refused if it exists, unless ``overwrite``); an
         open file is written to and left open.
     overwrite : bool, default=False
+    escape_formulas : bool, default=True
+        Prefix ``'`` to text cells beginning with ``= + - @``, tab or CR, so
+        that a spreadsheet shows them instead of running them as formulas
+        (see :func:`casey_nlp._outputs.spreadsheet_safe`).
 
     Returns
     -------
     Path or the file object
     """
+    from ._outputs import spreadsheet_safe
+
+    safe = spreadsheet_safe if escape_formulas else str
     rows = [
-        {"text": s.text, "label": "", "guess": s.guess, "confidence": f"{s.confidence:.3f}",
-         "doc_id": s.source or ""}
+        {"text": safe(s.text), "label": "", "guess": s.guess, "confidence": f"{s.confidence:.3f}",
+         "doc_id": safe(s.source or "")}
         for s in suggestions
     ]
 

@@ -242,18 +242,6 @@ def test_classify_explain_adds_the_same_explanations_as_the_library(release, cap
     assert sum(line.strip().startswith("why: ") for line in table) == len(expected)
 
 
-def test_train_refuses_an_existing_out_before_training(tmp_path, capsys, monkeypatch):
-    from casey_nlp import _model
-
-    out = tmp_path / "model.zip"
-    out.write_bytes(b"keep me")
-    monkeypatch.setattr(_model, "train", lambda *a, **k: pytest.fail("trained before checking --out"))
-    assert main(["train", "--out", str(out)]) == 1
-    assert "already exists" in capsys.readouterr().err and out.read_bytes() == b"keep me"
-    assert main(["train", "--out", "-"]) == 1
-    assert "--out needs a file path" in capsys.readouterr().err
-
-
 def test_train_on_one_document_only_skips_the_figures_but_saves(tmp_path, capsys):
     extra = tmp_path / "mine.csv"
     extra.write_text("text,label\nThe Met must act.,demand\nENDS,other\n", encoding="utf-8")
@@ -277,3 +265,231 @@ def test_jobs_must_be_positive_or_minus_one(capsys):
 def test_an_empty_folder_is_reported(tmp_path, capsys):
     assert main(["classify", str(tmp_path)]) == 1
     assert "folder has no *.txt files" in capsys.readouterr().err
+
+
+# --- issue 10: inputs, outputs, provenance -------------------------------------------------
+
+
+def _shipped_model_sha256():
+    """The shipped model file's own hash, computed here rather than taken from the library."""
+    import hashlib
+    from pathlib import Path
+
+    import casey_nlp
+
+    return hashlib.sha256((Path(casey_nlp.__file__).parents[1] / "models" / "default.zip").read_bytes()).hexdigest()
+
+
+def test_version_prints_the_package_version(capsys):
+    import re
+    from pathlib import Path
+
+    pyproject = (Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    version = re.search(r'^version = "([^"]+)"', pyproject, re.M).group(1)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"casey-nlp {version}"
+
+
+def test_jsonl_from_a_file_is_parsed_record_by_record(tmp_path, capsys):
+    from casey_nlp import classify
+
+    records = tmp_path / "records.jsonl"
+    records.write_text(
+        json.dumps({"id": "a", "text": RELEASE}) + "\n\n" + json.dumps({"id": "b", "text": "ENDS"}) + "\n",
+        encoding="utf-8",
+    )
+    assert main(["classify", "--input-format", "jsonl", "--format", "jsonl", str(records)]) == 0
+    documents = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [d["source"] for d in documents] == ["a", "b"]
+    assert [s["label"] for s in documents[0]["sentences"]] == [t.label for t in classify(RELEASE)]
+    assert [s["text"] for s in documents[1]["sentences"]] == ["ENDS"]
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n", "looks like a PDF; extract its text first"),
+    (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", "looks like a Word/zip file"),
+    (b"The Met\x00\x00 must\x00 change.", "looks like a binary file (NUL bytes)"),
+])
+def test_a_pdf_or_binary_file_is_called_what_it_looks_like(tmp_path, capsys, content, expected):
+    path = tmp_path / "statement.txt"
+    path.write_bytes(content)
+    assert main(["classify", str(path)]) == 1
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert err.count("\n") == 0 and str(path) in err and expected in err
+    assert "re-save it as UTF-8" not in err and captured.out == ""
+
+
+def test_encoding_option_reads_cp1252_files_and_the_error_names_it(tmp_path, capsys):
+    text = "The Commissioner\u2019s caf\xe9 reforms must go further. ENDS"
+    path = tmp_path / "windows.txt"
+    path.write_bytes(text.encode("cp1252"))
+    assert main(["classify", "--format", "jsonl", str(path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "windows.txt: not UTF-8" in err and "--encoding cp1252" in err
+    assert main(["classify", "--format", "jsonl", "--encoding", "cp1252", str(path)]) == 0
+    (document,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert " ".join(s["text"] for s in document["sentences"]) == text
+    with pytest.raises(SystemExit) as exit_info:
+        main(["classify", "--encoding", "no-such-codec", str(path)])
+    assert exit_info.value.code == 2
+    assert "--encoding" in capsys.readouterr().err
+
+
+def test_a_folder_includes_upper_case_txt_files(tmp_path, capsys):
+    (tmp_path / "A.TXT").write_text("The Met must change.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("ENDS", encoding="utf-8")
+    (tmp_path / "notes.csv").write_text("text,label\n", encoding="utf-8")
+    assert main(["classify", "--format", "jsonl", str(tmp_path)]) == 0
+    sources = [json.loads(line)["source"] for line in capsys.readouterr().out.splitlines()]
+    assert sources == [str(tmp_path / "A.TXT"), str(tmp_path / "b.txt")]
+
+
+def test_an_unpaired_surrogate_in_jsonl_is_reported_and_the_rest_tagged(monkeypatch, capsys):
+    lines = [
+        '{"id": "r1", "text": "The Met must change."}',
+        '{"id": "r2", "text": "Broken \\ud800 escape."}',
+        '{"id": "r3", "text": "ENDS"}',
+    ]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    assert main(["classify", "--input-format", "jsonl", "--format", "jsonl"]) == 1
+    captured = capsys.readouterr()
+    assert [json.loads(line)["source"] for line in captured.out.splitlines()] == ["r1", "r3"]
+    err = captured.err.strip()
+    assert err.count("\n") == 0 and "<stdin>, line 2" in err and "surrogate" in err
+
+
+def test_output_is_utf8_whatever_the_locale(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    text = "The Met must change \U0001f6a8 now."
+    result = subprocess.run(
+        [sys.executable, "-m", "casey_nlp", "classify", "--format", "jsonl", "-"],
+        input=text.encode("utf-8"), capture_output=True, env=env,
+    )
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    assert json.loads(result.stdout.decode("utf-8"))["sentences"][0]["text"] == text
+    missing = tmp_path / "r\u00e9sum\u00e9 \U0001f6a8.txt"
+    result = subprocess.run(
+        [sys.executable, "-m", "casey_nlp", "classify", str(missing)], capture_output=True, env=env,
+    )
+    assert result.returncode == 1
+    err = result.stderr.decode("utf-8")
+    assert err.count("\n") == 1 and f"{missing}: file not found" in err and "Traceback" not in err
+
+
+def test_train_refuses_an_out_in_a_missing_folder_before_training(tmp_path, capsys, monkeypatch):
+    from casey_nlp import _model
+
+    extra = tmp_path / "ok.csv"
+    extra.write_text("text,label\nThe Met must act.,demand\n", encoding="utf-8")
+    monkeypatch.setattr(_model, "train", lambda *a, **k: pytest.fail("trained before checking --out"))
+    out = tmp_path / "nodir" / "m.zip"
+    assert main(["train", "--add", str(extra), "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert captured.out == "" and err.count("\n") == 0
+    assert str(out) in err and "does not exist" in err and "Errno" not in err
+
+
+def test_train_refuses_a_bad_or_existing_out_before_training(tmp_path, capsys, monkeypatch):
+    from casey_nlp import _model
+
+    out = tmp_path / "m.zip"
+    out.write_text("keep me", encoding="utf-8")
+    monkeypatch.setattr(_model, "train", lambda *a, **k: pytest.fail("trained before checking --out"))
+    assert main(["train", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "m.zip: already exists" in err and "--force" in err
+    assert out.read_text(encoding="utf-8") == "keep me"
+    # A model file is a .zip: any other name is refused before training, not after.
+    for name, message in (("new.json", "must end in .zip"), ("new.joblib", "use new.zip"), ("-", "must be saved to a file")):
+        assert main(["train", "--out", name if name == "-" else str(tmp_path / name)]) == 1
+        assert message in capsys.readouterr().err
+
+
+def test_report_and_suggest_check_out_before_any_work(release, tmp_path, capsys, monkeypatch):
+    from casey_nlp import _report, _suggest
+
+    monkeypatch.setattr(_report, "report_html", lambda *a, **k: pytest.fail("rendered before checking --out"))
+    monkeypatch.setattr(_suggest, "suggest", lambda *a, **k: pytest.fail("chose before checking --out"))
+    for command in (["report", str(release)], ["suggest", str(release)]):
+        out = tmp_path / "nodir" / "x.out"
+        assert main([*command, "--out", str(out)]) == 1
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and str(out) in err and "does not exist" in err and "Errno" not in err
+        existing = tmp_path / "keep.out"
+        existing.write_text("mine", encoding="utf-8")
+        assert main([*command, "--out", str(existing)]) == 1
+        err = capsys.readouterr().err.strip()
+        assert f"{existing}: already exists" in err and "--force" in err
+        assert existing.read_text(encoding="utf-8") == "mine"
+
+
+FORMULA_RELEASE = "=1+2 officers were sacked.\n+44 numbers called.\n@Met must respond.\n-Police must act.\n\t-5% fell.\n"
+
+
+def test_classify_csv_neutralises_formula_cells_but_keeps_numbers(tmp_path, capsys):
+    from casey_nlp import classify
+
+    path = tmp_path / "formula.txt"
+    path.write_text(FORMULA_RELEASE, encoding="utf-8")
+    assert main(["classify", "--format", "csv", str(path)]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    expected = classify(FORMULA_RELEASE)
+    assert len(rows) == len(expected) == 5
+    for row, tagged in zip(rows, expected):
+        assert row["text"] == "'" + tagged.text  # every one of them starts with = + - @ or tab
+        assert row["label"] == tagged.label
+        assert int(row["start"]) == tagged.start and float(row["confidence"]) == round(tagged.confidence, 4)
+        for cell in row.values():
+            assert not cell or cell[0] not in "=+-@\t\r"
+    assert main(["classify", "--format", "csv", "--raw-csv", str(path)]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [row["text"] for row in rows] == [t.text for t in expected]
+
+
+def test_suggest_csv_neutralises_formula_cells(tmp_path, capsys):
+    path = tmp_path / "formula.txt"
+    path.write_text(FORMULA_RELEASE, encoding="utf-8")
+    out = tmp_path / "to_label.csv"
+    assert main(["suggest", str(path), "--n", "5", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert rows and all(row["text"].startswith("'") and row["text"][1] in "=+-@\t" for row in rows)
+    assert all(0 <= float(row["confidence"]) <= 1 for row in rows)
+
+
+def test_json_jsonl_and_csv_record_the_model_that_produced_them(release, capsys):
+    expected = {"name": "default", "version": __import__("casey_nlp").__version__,
+                "sha256": _shipped_model_sha256()}
+    assert main(["classify", "--format", "jsonl", str(release)]) == 0
+    assert json.loads(capsys.readouterr().out)["model"] == expected
+    assert main(["classify", "--format", "json", str(release)]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["model"] == expected
+    assert main(["classify", "--format", "csv", str(release)]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {(r["model"], r["model_version"], r["model_sha256"]) for r in rows} == {tuple(expected.values())}
+
+
+def test_explain_splits_and_scores_each_document_once(release, capsys, monkeypatch):
+    from casey_nlp import _classify, _segment
+
+    calls = []
+    original = _segment.split_sentences
+
+    def counting(text):
+        calls.append(text)
+        return original(text)
+
+    monkeypatch.setattr(_segment, "split_sentences", counting)
+    monkeypatch.setattr(_classify, "split_sentences", counting)
+    assert main(["classify", "--explain", "--format", "jsonl", str(release)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert calls == [RELEASE]
+    # One reading gives both: the tags are still those of classify.
+    assert [s["label"] for s in document["sentences"]] == [t.label for t in _classify.classify(RELEASE)]

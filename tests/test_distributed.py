@@ -218,7 +218,7 @@ def test_dask_classify_rejects_what_is_not_a_dask_collection():
 
 
 def _count_model_loads():
-    """Run on each worker: record every model file unpickled by casey_nlp from now on."""
+    """Run on each worker: record every model file casey_nlp loads from now on."""
     from casey_nlp import _distributed, _persist
 
     _persist._DEFAULT_CACHE.clear()  # start each test with nothing loaded

@@ -554,7 +554,7 @@ def test_the_report_names_the_model_that_produced_it(example):
     from casey_nlp import __version__
 
     _, _, page = example
-    shipped = Path(__file__).resolve().parent.parent / "models" / "default.joblib"
+    shipped = Path(__file__).resolve().parent.parent / "models" / "default.zip"
     digest = hashlib.sha256(shipped.read_bytes()).hexdigest()
     line = f"model default (casey_nlp {__version__}; sha256 {digest})"
     assert f'<span class="model">{line}</span>' in page
