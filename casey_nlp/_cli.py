@@ -81,7 +81,8 @@ def _write_table(result, explanations, out, width=72):
         text = " ".join(tagged.text.split())
         if len(text) > width:
             text = text[: width - 1] + "\u2026"
-        print(f"{index + 1:>4}  {tagged.label:10}  {tagged.confidence:.2f}  {text}", file=out)
+        label = tagged.label + ("?" if tagged.unsure else "")
+        print(f"{index + 1:>4}  {label:10}  {tagged.confidence:.2f}  {text}", file=out)
         if explanations:
             print(f"{'':>4}  {'':10}  {'':>4}  why: {explanations[index].summary(3)}", file=out)
 
@@ -120,10 +121,11 @@ def _cmd_classify(args) -> int:
     provenance = model_provenance(model)
     inputs = DocumentInputs(args.files, input_format=args.input_format, encoding=args.encoding)
     if args.explain:
-        results = explain_many(inputs, model=model)
+        results = explain_many(inputs, model=model, min_confidence=args.min_confidence)
     else:
         # model=None lets each worker process load the shipped model itself.
-        tagged = classify_many(inputs, model=None if args.model is None else model, n_jobs=args.jobs)
+        tagged = classify_many(inputs, model=None if args.model is None else model, n_jobs=args.jobs,
+                               min_confidence=args.min_confidence)
         results = ((result, None) for result in tagged)
     out, progress, failed, first = sys.stdout, _Progress(inputs.count), 0, True
     if args.format == "csv":
@@ -203,7 +205,8 @@ def _cmd_report(args) -> int:
     ((source, text),) = read_texts([args.file], encoding=args.encoding, folders=False).items()
     title = DEFAULT_TITLE if args.file == "-" else f"{DEFAULT_TITLE}: {Path(source).name}"
     render = report_markdown if args.format == "md" else report_html
-    page = render(text, model=load_model(args.model), title=title)
+    page = render(text, model=load_model(args.model), title=title,
+                  min_confidence=args.min_confidence, organisation=args.organisation)
     # Render first, open second: a failure never leaves an empty report behind.
     if args.out == "-":
         sys.stdout.write(page)
@@ -221,6 +224,17 @@ def _positive_int(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
     return number
+
+
+def _min_confidence(value: str) -> float | None:
+    """``--min-confidence``: a probability from 0 to 1; 0 switches the marks off."""
+    from ._classify import check_min_confidence
+
+    try:
+        number = check_min_confidence(float(value))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error).replace("min_confidence", "--min-confidence")) from None
+    return number or None
 
 
 def _non_negative_float(value: str) -> float:
@@ -318,6 +332,9 @@ def _parser() -> argparse.ArgumentParser:
     classify.add_argument("--jobs", type=_jobs, default=1, metavar="N",
                           help="worker processes for large corpora (default 1; -1 for all cores)")
     classify.add_argument("--model", help="a model saved with `casey-nlp train` (default: the shipped model)")
+    classify.add_argument("--min-confidence", type=_min_confidence, default=None, metavar="P",
+                          help="mark tags whose probability is below P (0 to 1) as unsure: "
+                               "'?' after the label in the table, unsure=true in JSON and CSV")
     classify.set_defaults(run=_cmd_classify)
 
     train = commands.add_parser(
@@ -379,6 +396,10 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("html", "md"), default="html",
                         help="a self-contained HTML page (default) or Markdown")
     report.add_argument("--model", help="a model saved with `casey-nlp train` (default: the shipped model)")
+    report.add_argument("--min-confidence", type=_min_confidence, default=0.6, metavar="P",
+                        help="mark tags whose probability is below P as unsure (default: 0.6; 0 for no marks)")
+    report.add_argument("--organisation", metavar="NAME",
+                        help="who issued the release: credited with sentences outside quotations")
     report.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     report.set_defaults(run=_cmd_report)
     return parser

@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._labels import LABELS
 from ._model import _softmax, as_sentences
 
 __all__ = ["Contribution", "Explanation", "explain", "explain_sentences", "explain_document"]
@@ -407,7 +408,7 @@ def explain_document(text: str, *, model=None, top=8) -> list[Explanation]:
     return explain_in_context(split_sentences(text), model=model, top=top)
 
 
-def explain_many(inputs, *, model=None, top=8):
+def explain_many(inputs, *, model=None, top=8, min_confidence=None):
     """Tag and explain many documents, reading, splitting and scoring each once.
 
     The explained counterpart of :func:`casey_nlp.classify_many` (one
@@ -421,6 +422,9 @@ def explain_many(inputs, *, model=None, top=8):
     model : SentenceClassifier, optional
         Defaults to the shipped model.
     top : int, default=8
+        Contributions kept per explanation.
+    min_confidence : float, optional
+        Mark tags whose probability is below it as unsure, as ``classify`` does.
 
     Yields
     ------
@@ -428,12 +432,13 @@ def explain_many(inputs, *, model=None, top=8):
         One pair per input, in order; a document that cannot be read gives
         a result with ``error`` set and no explanations.
     """
-    from ._classify import DocumentResult, TaggedSentence
+    from ._classify import DocumentResult, TaggedSentence, check_min_confidence
     from ._inputs import _read_document
     from ._persist import load_model
     from ._segment import split_sentences
 
     model = load_model() if model is None else model
+    min_confidence = check_min_confidence(min_confidence)
     for position, item in enumerate(inputs):
         source, text, error = _read_document(item, position)
         if error or not text:
@@ -442,7 +447,10 @@ def explain_many(inputs, *, model=None, top=8):
         sentences = split_sentences(text)
         explanations = explain_in_context(sentences, model=model, top=top)
         tagged = [
-            TaggedSentence(s.text, e.label, e.scores, s.start, s.end, s.list_item, s.lead_in)
+            # Scores in LABELS order, as classify gives them.
+            TaggedSentence(s.text, e.label, {l: e.scores[l] for l in LABELS if l in e.scores},
+                           s.start, s.end, s.list_item, s.lead_in,
+                           min_confidence is not None and e.scores[e.label] < min_confidence)
             for s, e in zip(sentences, explanations)
         ]
         yield DocumentResult(source, tagged, None), explanations

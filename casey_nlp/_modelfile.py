@@ -83,7 +83,7 @@ def check_writable(path, *, overwrite: bool) -> Path:
             f"use {path.with_suffix(SUFFIX).name}"
         )
     if not path.parent.is_dir():
-        raise ModelError(f"{path.parent}: folder does not exist; create it first")
+        raise ModelError(f"{path}: folder {path.parent} does not exist; create it first")
     if path.is_dir():
         raise ModelError(f"{path}: is a folder; give a file path such as {path / ('my_model' + SUFFIX)}")
     if path.exists() and not overwrite:

@@ -114,13 +114,14 @@ def document_record(result, model_info: dict, explanations=None) -> dict:
     dict
         ``{"source", "model": {"name", "version", "sha256"}, "sentences": [...]}``;
         each sentence has ``index`` (from 0), ``start``, ``end``, ``label``,
-        ``confidence``, ``scores`` (probabilities rounded to 4 places) and ``text``.
+        ``confidence``, ``unsure`` (below the ``min_confidence`` asked for),
+        ``scores`` (probabilities rounded to 4 places) and ``text``.
     """
     sentences = []
     for index, tagged in enumerate(result.sentences):
         sentences.append({
             "index": index, "start": tagged.start, "end": tagged.end,
-            "label": tagged.label, "confidence": round(tagged.confidence, 4),
+            "label": tagged.label, "confidence": round(tagged.confidence, 4), "unsure": tagged.unsure,
             "scores": {label: round(value, 4) for label, value in tagged.scores.items()},
             "text": tagged.text,
         })
@@ -132,7 +133,7 @@ def document_record(result, model_info: dict, explanations=None) -> dict:
 def sentence_csv_rows(result, model_info: dict, labels, explanations=None, *, escape=True):
     """Yield one CSV row (a dict) per sentence of a tagged document.
 
-    Columns: ``source, index, start, end, label, confidence, score_<label>...,
+    Columns: ``source, index, start, end, label, confidence, unsure, score_<label>...,
     text[, explanation], model, model_version, model_sha256``. Text columns
     go through :func:`spreadsheet_safe` unless ``escape`` is False; numbers
     are written as they are.
@@ -142,7 +143,7 @@ def sentence_csv_rows(result, model_info: dict, labels, explanations=None, *, es
     for index, (tagged, explanation) in enumerate(zip(result.sentences, explanations)):
         row = {
             "source": safe(result.source), "index": index, "start": tagged.start, "end": tagged.end,
-            "label": safe(tagged.label), "confidence": round(tagged.confidence, 4),
+            "label": safe(tagged.label), "confidence": round(tagged.confidence, 4), "unsure": tagged.unsure,
             **{f"score_{label}": round(tagged.scores[label], 4) for label in labels},
             "text": safe(tagged.text),
         }
@@ -155,5 +156,5 @@ def sentence_csv_rows(result, model_info: dict, labels, explanations=None, *, es
 
 def csv_columns(labels, explain: bool = False) -> list[str]:
     """The header of :func:`sentence_csv_rows`."""
-    return ["source", "index", "start", "end", "label", "confidence", *(f"score_{label}" for label in labels),
+    return ["source", "index", "start", "end", "label", "confidence", "unsure", *(f"score_{label}" for label in labels),
             "text", *(["explanation"] if explain else []), "model", "model_version", "model_sha256"]

@@ -493,3 +493,31 @@ def test_explain_splits_and_scores_each_document_once(release, capsys, monkeypat
     assert calls == [RELEASE]
     # One reading gives both: the tags are still those of classify.
     assert [s["label"] for s in document["sentences"]] == [t.label for t in _classify.classify(RELEASE)]
+
+
+def test_min_confidence_marks_the_same_tags_unsure_as_the_library(release, capsys):
+    from casey_nlp import classify
+
+    expected = [t.unsure for t in classify(RELEASE, min_confidence=0.9)]
+    assert any(expected) and not all(expected)  # the case is informative
+    for extra in ([], ["--explain"]):
+        assert main(["classify", "--format", "jsonl", "--min-confidence", "0.9", *extra, str(release)]) == 0
+        sentences = json.loads(capsys.readouterr().out)["sentences"]
+        assert [s["unsure"] for s in sentences] == expected
+        assert all(s["unsure"] == (s["confidence"] < 0.9) for s in sentences)
+    assert main(["classify", "--format", "csv", "--min-confidence", "0.9", str(release)]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [row["unsure"] == "True" for row in rows] == expected
+    assert main(["classify", "--min-confidence", "0.9", str(release)]) == 0
+    table = capsys.readouterr().out
+    assert table.count("? ") >= sum(expected)
+    assert main(["classify", "--format", "jsonl", str(release)]) == 0
+    assert not any(s["unsure"] for s in json.loads(capsys.readouterr().out)["sentences"])  # off by default
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "nan", "high"])
+def test_a_bad_min_confidence_is_a_usage_error_naming_the_option(release, capsys, value):
+    with pytest.raises(SystemExit) as caught:
+        main(["classify", "--min-confidence", value, str(release)])
+    assert caught.value.code == 2
+    assert "--min-confidence" in capsys.readouterr().err
