@@ -220,8 +220,14 @@ class _PhraseMatcher:
             self._candidates[token] = found
         return found
 
-    def counts(self, tokens: list[str]) -> list[int]:
+    def counts(self, tokens: list[str], cap=None) -> list[int]:
+        """Matches per cue; a cue stops being matched once it reaches ``cap``.
+
+        The caller caps the counts anyway, so stopping early changes no
+        value, and a sentence of 100,000 numbers is not matched 100,000 times.
+        """
         counts = [0] * self.n_cues
+        never = len(tokens) + 1
         free_from = [0] * self.n_cues  # matches of one cue do not overlap
         found_at = list(map(self._candidates.get, tokens))  # C-level lookups
         if None in found_at:  # tokens seen for the first time
@@ -238,7 +244,7 @@ class _PhraseMatcher:
                     length = 1 if match is None else match(slots, tokens, i)
                     if length > 0:
                         counts[index] += 1
-                        free_from[index] = i + length
+                        free_from[index] = i + length if cap is None or counts[index] < cap else never
         return counts
 
 
@@ -593,8 +599,9 @@ class CueFeatures(TransformerMixin, BaseEstimator):
             else:  # Sentence objects from split_sentences carry their list context
                 parsed = Parsed(item.text, lowered, tokens, item.text.split(),
                                 bool(getattr(item, "list_item", False)), getattr(item, "lead_in", ""))
-            row = _PHRASES.counts(tokens)
-            row += _LEAD_IN_PHRASES.counts(_TOKEN.findall(_lower(parsed.lead_in))) if parsed.lead_in else _NO_LEAD_IN
+            row = _PHRASES.counts(tokens, self.max_count)
+            row += (_LEAD_IN_PHRASES.counts(_TOKEN.findall(_lower(parsed.lead_in)), self.max_count)
+                    if parsed.lead_in else _NO_LEAD_IN)
             row += [function(parsed) for function in _FUNCTIONS]
             rows.append(row)
         out = np.zeros((len(items), len(FEATURES)))
