@@ -10,7 +10,7 @@ largest): about 4 for a 4x larger input means linear time. A run that
 exceeds the time limit is shown as ``>LIMIT`` and its larger sizes skipped.
 
 With ``--memory``, also measures the peak resident memory of ``classify`` on
-one large document (5, 20 and 50 MB of the bundled statements, repeated),
+one large document (5, 10 and 50 MB of the bundled statements, repeated),
 each in a fresh process. Writes benchmarks/ADVERSARIAL.md.
 """
 
@@ -151,8 +151,8 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", default="64000,256000,1000000", help="input sizes in characters, comma-separated")
     parser.add_argument("--limit", type=int, default=300, help="seconds before one run counts as a hang")
     parser.add_argument("--entry", action="append", choices=sorted(ENTRY_POINTS), help="only these entry points")
-    parser.add_argument("--memory", action="store_true", help="also measure classify's peak memory on 5-50 MB")
-    parser.add_argument("--memory-sizes", default="5000000,20000000,50000000")
+    parser.add_argument("--memory", action="store_true", help="also measure classify's peak memory on 5-50 MB documents")
+    parser.add_argument("--memory-sizes", default="5000000,10000000,50000000")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     if len(sizes) < 2:

@@ -70,6 +70,10 @@ def classify(text: str, *, model=None) -> list[TaggedSentence]:
     ------
     TypeError
         If ``text`` is not a str.
+    ValueError
+        If ``text`` is longer than 10,000,000 characters: one document is read
+        whole, so its memory grows with it. Split a longer text into documents
+        and tag them with :func:`classify_many`.
 
     Examples
     --------
@@ -91,6 +95,9 @@ def classify(text: str, *, model=None) -> list[TaggedSentence]:
             "read files with open(path, encoding='utf-8').read(), "
             "or use classify_sentences for a list of sentences"
         )
+    from ._context import check_document_length
+
+    check_document_length(text, "classify")
     sentences = split_sentences(text)
     if not sentences:
         return []

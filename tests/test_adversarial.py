@@ -14,10 +14,14 @@ import casey_nlp
 from casey_nlp._features import FEATURE_NAMES, CueFeatures
 
 
+class Hung(AssertionError):
+    """Not a TimeoutError: nltk re-labels those raised inside its regular expressions."""
+
+
 @contextmanager
 def finishes_within(seconds):
     def hung(signum, frame):
-        raise TimeoutError(f"still running after {seconds} s: a super-linear path in the tagger")
+        raise Hung(f"still running after {seconds} s: a super-linear path in the tagger")
 
     previous = signal.signal(signal.SIGALRM, hung)
     signal.alarm(seconds)
@@ -121,3 +125,14 @@ def test_degenerate_shapes_are_split_with_exact_offsets(shape):
     with finishes_within(30):
         tagged = casey_nlp.classify(text)
     assert_tagged_exactly(text, tagged)
+
+
+@pytest.mark.parametrize("entry", ["classify", "explain_document"])
+def test_a_text_too_long_to_read_as_one_document_is_refused_saying_how_to_tag_it(entry):
+    text = "The force must act. " * 600_000  # 12 million characters: many releases pasted together
+    with finishes_within(30), pytest.raises(ValueError) as refused:
+        getattr(casey_nlp, entry)(text)
+    message = str(refused.value)
+    assert "\n" not in message
+    assert message.startswith("text is 12,000,000 characters")
+    assert "classify_many" in message and "split it into documents" in message
