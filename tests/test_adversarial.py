@@ -1,8 +1,9 @@
 """Inputs shaped to make pattern matching slow must still be tagged, correctly.
 
-The bounds below are hang guards, not speed targets: each input takes well
-under a second per megabyte, and took minutes before the patterns concerned
-were made linear. A guard that trips means a super-linear path is back.
+The bounds below are hang guards, not speed targets: each test takes a few
+seconds at most, where the whitespace-run and repeated-word inputs took
+minutes before the patterns concerned were made linear. A guard that trips
+means a super-linear path is back; benchmarks/adversarial.py has the timings.
 """
 
 import signal
