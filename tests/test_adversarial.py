@@ -1,9 +1,9 @@
 """Inputs shaped to make pattern matching slow must still be tagged, correctly.
 
 The bounds below are hang guards, not speed targets: each test takes a few
-seconds at most, where the whitespace-run and repeated-word inputs took
-minutes before the patterns concerned were made linear. A guard that trips
-means a super-linear path is back; benchmarks/adversarial.py has the timings.
+seconds at most, where the whitespace-run inputs took minutes before the
+attribution pattern was made linear. A guard that trips means a super-linear
+path is back; benchmarks/adversarial.py has the timings.
 """
 
 import signal
@@ -84,8 +84,9 @@ def test_a_megabyte_of_attribution_lines_padded_with_spaces_is_tagged_line_by_li
 
 
 def test_a_word_repeated_in_one_sentence_is_counted_like_any_other_word():
-    # A token seen for the first time used to be matched against every phrase
-    # once per occurrence: 300,000 occurrences of a new word took minutes.
+    # A token seen for the first time was matched against every phrase once
+    # per occurrence (linear, but 6 s here where it now takes 1 s); the cue
+    # after the repeats must still be found.
     sentence = "he said flumbergast " + "flumbergast " * 300_000 + "must act"
     with finishes_within(30):
         explanation = casey_nlp.explain(sentence)
