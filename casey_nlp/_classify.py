@@ -217,7 +217,10 @@ def classify(text: str, *, model=None, min_confidence=None) -> list[TaggedSenten
     TypeError
         If ``text`` is not a str, or ``min_confidence`` is not a number.
     ValueError
-        If ``min_confidence`` is outside 0 to 1.
+        If ``min_confidence`` is outside 0 to 1, or ``text`` is longer than
+        10,000,000 characters: one document is read whole, so its memory
+        grows with it. Split a longer text into documents and tag them with
+        :func:`classify_many`.
 
     Examples
     --------
@@ -242,7 +245,10 @@ def classify(text: str, *, model=None, min_confidence=None) -> list[TaggedSenten
             "read files with open(path, encoding='utf-8').read(), "
             "or use classify_sentences for a list of sentences"
         )
+    from ._context import check_document_length
+
     min_confidence = check_min_confidence(min_confidence)
+    check_document_length(text, "classify")
     sentences = split_sentences(text)
     if not sentences:
         return []
@@ -394,8 +400,15 @@ class DocumentResult(NamedTuple):
 
 def _split(source, text, error):
     """``(sentences, error)``: one document's failure must not stop a corpus run."""
+    from ._context import MAX_DOCUMENT_CHARS
+
     if error or not text:
         return [], error
+    if len(text) > MAX_DOCUMENT_CHARS:  # read whole, its memory would grow with it
+        return [], (
+            f"{source}: {len(text):,} characters, more than the {MAX_DOCUMENT_CHARS:,} one document "
+            "may have; split it into documents (e.g. one per press release)"
+        )
     try:
         return split_sentences(text), None
     except Exception as failure:  # reported as this document's error, not raised

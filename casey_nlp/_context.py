@@ -22,8 +22,8 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 __all__ = [
-    "CONTEXT_FEATURES", "CONTEXT_VERSION", "DocumentView", "context_feature_names", "context_features", "document_bounds",
-    "fit_context_stage", "own_reading",
+    "CONTEXT_FEATURES", "CONTEXT_VERSION", "MAX_DOCUMENT_CHARS", "DocumentView", "check_document_length",
+    "context_feature_names", "context_features", "document_bounds", "fit_context_stage", "own_reading",
 ]
 
 # Log-probabilities below this are clipped: a first-stage score of 1e-9
@@ -206,6 +206,23 @@ CONTEXT_VERSION = f"{_FUNCTION_REVISION}-" + hashlib.sha256(
 ).hexdigest()[:12]
 
 
+# The context stage reads a document whole (its mean, its headings, which
+# quotation is open), so one document cannot be tagged in pieces and its
+# memory grows with its length: measured, classify holds about 10 bytes per
+# character of a 50 MB document beyond the loaded model. A press release is
+# tens of kilobytes; a text a thousand times longer is a corpus pasted together.
+MAX_DOCUMENT_CHARS = 10_000_000
+
+
+def check_document_length(text: str, caller: str) -> None:
+    """Refuse a document too long to read whole, saying how to tag it instead."""
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise ValueError(
+            f"text is {len(text):,} characters; {caller} reads at most {MAX_DOCUMENT_CHARS:,} at once: "
+            "split it into documents (e.g. one per press release) and tag them with casey_nlp.classify_many"
+        )
+
+
 def context_feature_names(labels) -> list[str]:
     """Column names of :func:`context_features`, e.g. ``previous:demand``."""
     names = []
@@ -228,11 +245,16 @@ def context_features(proba, labels, items, groups=None) -> np.ndarray:
         The document of each sentence (consecutive runs); None for one document.
     """
     view = DocumentView(np.asarray(proba, dtype=np.float64), labels, items, document_bounds(groups, len(items)))
-    columns = []
-    for feature in CONTEXT_FEATURES:
+    widths = [len(view.labels) if feature.per_label else 1 for feature in CONTEXT_FEATURES]
+    # Filled in place: stacking the columns at the end held the matrix twice
+    # (over 100 MB each for a 50 MB document).
+    out = np.empty((len(items), sum(widths)))
+    at = 0
+    for feature, width in zip(CONTEXT_FEATURES, widths):
         value = np.asarray(feature.function(view), dtype=np.float64)
-        columns.append(value if value.ndim == 2 else value[:, None])
-    return np.hstack(columns) if columns else np.zeros((len(items), 0))
+        out[:, at : at + width] = value if value.ndim == 2 else value[:, None]
+        at += width
+    return out
 
 
 def _row_weights(y, classes, class_weight, sample_weight):

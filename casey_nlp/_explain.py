@@ -395,16 +395,23 @@ def explain_document(text: str, *, model=None, top=8) -> list[Explanation]:
     ``text``. Each explanation's ``own`` explains the sentence's own words
     and cues; its contributions say how the context moved the tag.
 
+    Raises
+    ------
+    ValueError
+        If ``text`` is longer than ``classify`` accepts (10,000,000 characters).
+
     Examples
     --------
     >>> import casey_nlp
     >>> [e.label for e in casey_nlp.explain_document("The Met must change. ENDS")]
     ['demand', 'other']
     """
+    from ._context import check_document_length
     from ._segment import split_sentences
 
     if not isinstance(text, str):
         raise TypeError(f"explain_document expects the document as a str, got {type(text).__name__}")
+    check_document_length(text, "explain_document")
     return explain_in_context(split_sentences(text), model=model, top=top)
 
 

@@ -53,11 +53,16 @@ def _lower(text: str) -> str:
 def _stems(tokens: list[str]) -> list[str]:
     out = list(map(_STEMS.get, tokens))
     if None in out:  # first sight of some tokens
+        fresh = {}  # stems each distinct token once, also when the cache is full
         for i, stem in enumerate(out):
             if stem is None:
-                out[i] = stem = _normalise_token(tokens[i])
-                if len(_STEMS) < 50_000:
-                    _STEMS[tokens[i]] = stem
+                token = tokens[i]
+                stem = fresh.get(token)
+                if stem is None:
+                    fresh[token] = stem = _normalise_token(token)
+                    if len(_STEMS) < 50_000:
+                        _STEMS[token] = stem
+                out[i] = stem
     return out
 
 
@@ -180,12 +185,9 @@ class _PhraseMatcher:
             for index, phrases in enumerate(cues)
             for phrase in phrases
         ]
-        # token -> ((cue index, slots, matcher or None for a one-token phrase,
-        #            the words the next token must be, or None), ...)
-        self._candidates: dict[str, tuple] = {}
-
-    def _lookup(self, token: str) -> tuple:
-        found = tuple(
+        # One entry per phrase: (cue index, slots, matcher or None for a
+        # one-token phrase, the words the next token must be, or None).
+        self._entries = [
             (
                 index,
                 slots,
@@ -194,18 +196,44 @@ class _PhraseMatcher:
                 slots[1][0] if len(slots) > 1 and not slots[1][1] and not slots[1][2] else None,
             )
             for index, slots in self._phrases
-            if _slot_matches(slots[0], token)
-        )
+        ]
+        # Phrases by the words their first token may be, and the few whose
+        # first token is tested (prefix, suffix, number, any): a token never
+        # seen before is checked against these instead of every phrase, so a
+        # document of many distinct tokens costs the same per token as any other.
+        self._by_first_word: dict[str, list[int]] = {}
+        self._first_tested = []
+        for position, (_, slots) in enumerate(self._phrases):
+            words, tests, _ = slots[0]
+            for word in words:
+                self._by_first_word.setdefault(word, []).append(position)
+            if tests:
+                self._first_tested.append((position, tests))
+        # token -> the entries of the phrases that can start at that token
+        self._candidates: dict[str, tuple] = {}
+
+    def _lookup(self, token: str) -> tuple:
+        positions = set(self._by_first_word.get(token, ()))
+        positions.update(position for position, tests in self._first_tested if any(test(token) for test in tests))
+        found = tuple(self._entries[position] for position in sorted(positions))
         if len(self._candidates) < 50_000:
             self._candidates[token] = found
         return found
 
-    def counts(self, tokens: list[str]) -> list[int]:
+    def counts(self, tokens: list[str], cap=None) -> list[int]:
+        """Matches per cue; a cue stops being matched once it reaches ``cap``.
+
+        The caller caps the counts anyway, so stopping early changes no
+        value, and a sentence of 100,000 numbers is not matched 100,000 times.
+        """
         counts = [0] * self.n_cues
+        never = len(tokens) + 1
         free_from = [0] * self.n_cues  # matches of one cue do not overlap
         found_at = list(map(self._candidates.get, tokens))  # C-level lookups
         if None in found_at:  # tokens seen for the first time
-            found_at = [self._lookup(t) if f is None else f for t, f in zip(tokens, found_at)]
+            # Each distinct one looked up once: a sentence may repeat an unseen token 100,000 times.
+            fresh = {t: self._lookup(t) for t in {t for t, f in zip(tokens, found_at) if f is None}}
+            found_at = [fresh[t] if f is None else f for t, f in zip(tokens, found_at)]
         last = len(tokens) - 1
         # Visit only the tokens that can start some phrase (a few per sentence).
         for i in compress(range(len(tokens)), found_at):
@@ -216,7 +244,7 @@ class _PhraseMatcher:
                     length = 1 if match is None else match(slots, tokens, i)
                     if length > 0:
                         counts[index] += 1
-                        free_from[index] = i + length
+                        free_from[index] = i + length if cap is None or counts[index] < cap else never
         return counts
 
 
@@ -252,8 +280,11 @@ _PEOPLE = (
 )
 
 # "Said:" at the end of a line, or "X, director of Y, said:" before a quote.
+# The whitespace after the verb is one run unless a colon or comma splits it:
+# two adjacent \s* (as in \s*[:,]?\s*) let the engine try every split of a
+# long whitespace run, quadratic in its length.
 _ATTRIBUTION = re.compile(
-    r"\b(?:said|says|added|adds|commented|comments|stated|states|responded|responds)\s*[:,]?\s*[\"\u201c]?$"
+    r"\b(?:said|says|added|adds|commented|comments|stated|states|responded|responds)\s*(?:[:,]\s*)?[\"\u201c]?$"
     r"|^[^\"]{0,120}\b(?:said|says|added):"
 )
 _ATTRIBUTION_TOKENS = frozenset(
@@ -580,8 +611,9 @@ class CueFeatures(TransformerMixin, BaseEstimator):
             else:  # Sentence objects from split_sentences carry their list context
                 parsed = Parsed(item.text, lowered, tokens, item.text.split(),
                                 bool(getattr(item, "list_item", False)), getattr(item, "lead_in", ""))
-            row = _PHRASES.counts(tokens)
-            row += _LEAD_IN_PHRASES.counts(_TOKEN.findall(_lower(parsed.lead_in))) if parsed.lead_in else _NO_LEAD_IN
+            row = _PHRASES.counts(tokens, self.max_count)
+            row += (_LEAD_IN_PHRASES.counts(_TOKEN.findall(_lower(parsed.lead_in)), self.max_count)
+                    if parsed.lead_in else _NO_LEAD_IN)
             row += [function(parsed) for function in _FUNCTIONS]
             rows.append(row)
         out = np.zeros((len(items), len(FEATURES)))

@@ -218,7 +218,8 @@ def split_sentences(text: str) -> list[Sentence]:
             f"split_sentences expects a str, got {type(text).__name__}; "
             "decode bytes first, e.g. data.decode('utf-8')"
         )
-    plain = _LONE_CR.sub("\n", text).translate(_PLAIN)
+    # Each pass copies the whole text: skip the one that has nothing to do.
+    plain = (_LONE_CR.sub("\n", text) if "\r" in text else text).translate(_PLAIN)
     tokenizer = _punkt()
     sentences = []
     lead_in = ""

@@ -345,3 +345,13 @@ def test_classify_many_names_the_argument_when_given_the_wrong_container(bad, me
     with pytest.raises(TypeError, match=re.escape(message)) as caught:
         casey_nlp.classify_many(bad)
     assert "inputs" in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_classify_many_reports_an_oversized_document_and_tags_the_rest():
+    from casey_nlp._context import MAX_DOCUMENT_CHARS
+
+    huge = "The Met must change. " * (MAX_DOCUMENT_CHARS // 21 + 1)
+    results = list(casey_nlp.classify_many(["ENDS", ("huge", huge), "The Met must change."]))
+    assert [r.source for r in results] == ["0", "huge", "2"]
+    assert results[1].sentences == [] and "huge: 10,000,0" in results[1].error and "split it" in results[1].error
+    assert [s.label for s in results[0].sentences] == ["other"] and results[2].sentences
