@@ -1,5 +1,4 @@
 import re
-import time
 
 import numpy as np
 import pytest
@@ -69,24 +68,6 @@ def test_classify_sentences_rejects_a_bare_string():
 
 def test_default_model_is_loaded_once_per_process():
     assert load_model() is load_model() is load_model("default")
-
-
-def test_a_large_text_is_processed_in_time_linear_in_its_size():
-    paragraph = (
-        "The Met must change now. Only 7% of cases were charged. "
-        "The review found a culture of denial. One woman told us she was ignored.\n\n"
-    )
-    small, large = paragraph * 250, paragraph * 2500
-
-    def seconds(text):
-        start = time.perf_counter()
-        classify(text)
-        return time.perf_counter() - start
-
-    seconds(small)  # warm up caches
-    ratio = seconds(large) / seconds(small)
-    # 10x the text should cost about 10x the time; a quadratic step would cost ~100x.
-    assert ratio < 25, ratio
 
 
 def test_ten_megabytes_of_text_is_tagged():
