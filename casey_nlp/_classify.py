@@ -13,8 +13,6 @@ from ._model import as_sentences
 from ._persist import load_model
 from ._segment import split_sentences
 
-__all__ = ["DocumentResult", "TaggedSentence", "classify", "classify_many", "classify_sentences"]
-
 
 class TaggedSentence(NamedTuple):
     """A sentence of a document with its tag.

@@ -18,8 +18,6 @@ from ._inputs import check_encoding
 from ._labels import LABELS
 from ._outputs import check_output_path, open_output
 
-__all__ = ["main"]
-
 
 def _label_table(doc_ids, labels, first_column="document") -> str:
     """Counts per label per document (or per genre), as an aligned text table."""

@@ -21,11 +21,6 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-__all__ = [
-    "CONTEXT_FEATURES", "CONTEXT_VERSION", "MAX_DOCUMENT_CHARS", "DocumentView", "check_document_length",
-    "context_feature_names", "context_features", "document_bounds", "fit_context_stage", "own_reading",
-]
-
 # Log-probabilities below this are clipped: a first-stage score of 1e-9
 # versus 1e-5 carries no extra information, and the clip keeps the second
 # stage's inputs on a bounded scale.

@@ -18,8 +18,6 @@ from collections.abc import Iterable, Mapping
 
 from ._labels import LABELS
 
-__all__ = ["classify_partition", "dask_classify", "RESULT_COLUMNS"]
-
 SCORE_COLUMNS = tuple(f"score_{label}" for label in LABELS)
 
 #: The keys of each record (and the columns of each DataFrame) returned by

@@ -26,8 +26,6 @@ import numpy as np
 from ._labels import LABELS
 from ._model import _softmax, as_sentences
 
-__all__ = ["Contribution", "Explanation", "explain", "explain_sentences", "explain_document"]
-
 class Contribution(NamedTuple):
     """One feature's share of the log-odds between a label and its runner-up.
 

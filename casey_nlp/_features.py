@@ -19,8 +19,6 @@ from typing import Callable, NamedTuple
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-__all__ = ["CueFeatures", "FEATURES", "FEATURE_NAMES", "FEATURE_VERSION", "Feature", "tokenize"]
-
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:'[^\W\d_]+)?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 

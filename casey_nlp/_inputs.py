@@ -17,11 +17,6 @@ from pathlib import Path
 
 from ._data import DataError
 
-__all__ = [
-    "DocumentInputs", "TextFile", "Unreadable", "check_encoding", "decode_text", "find_documents",
-    "read_jsonl", "read_text", "read_texts",
-]
-
 # Suffixes a folder is searched for, compared case-insensitively (A.TXT too).
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".ndjson")

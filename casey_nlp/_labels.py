@@ -5,8 +5,6 @@ The full guideline, with worked examples, is data/GUIDELINE.md.
 
 from typing import NamedTuple
 
-__all__ = ["LABELS", "LABEL_DEFINITIONS", "LABEL_TABLE", "Label", "DISPLAY_ORDER"]
-
 
 class Label(NamedTuple):
     """One label and how it is shown.

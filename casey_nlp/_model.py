@@ -20,8 +20,6 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from ._features import CueFeatures, _stems, tokenised, word_ngrams
 from ._labels import LABELS
 
-__all__ = ["SentenceClassifier", "as_texts", "as_sentences"]
-
 _CHUNK = 2048
 
 

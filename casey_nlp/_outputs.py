@@ -7,11 +7,6 @@ from pathlib import Path
 
 from ._data import DataError
 
-__all__ = [
-    "FORMULA_TRIGGERS", "check_output_path", "csv_columns", "document_record", "open_output", "sentence_csv_rows",
-    "spreadsheet_safe",
-]
-
 # Characters that make Excel, LibreOffice or Google Sheets read a cell as a
 # formula (OWASP "CSV injection"); tab and carriage return are on OWASP's list
 # because some importers strip them and then see the character after.

@@ -17,8 +17,6 @@ from typing import NamedTuple
 
 from ._labels import DISPLAY_ORDER, LABEL_DEFINITIONS, LABEL_TABLE
 
-__all__ = ["report_html", "report_markdown"]
-
 DEFAULT_TITLE = "Annotated press release"
 
 # A tag the model gives less than this probability is shown as unsure: in a

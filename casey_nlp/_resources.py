@@ -10,8 +10,6 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["data_dir", "models_dir"]
-
 _CHECKOUT = Path(__file__).resolve().parent.parent
 
 

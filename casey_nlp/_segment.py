@@ -21,8 +21,6 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-__all__ = ["Sentence", "split_sentences", "ABBREVIATIONS"]
-
 # Lower-case, without the final period, as Punkt stores them.
 ABBREVIATIONS = frozenset(
     """
