@@ -19,7 +19,7 @@ from ._data import DataError, load_dataset, load_statements
 from ._labels import LABEL_DEFINITIONS, LABELS
 from ._segment import Sentence, split_sentences
 
-__version__ = "0.3.0"
+from ._version import __version__
 
 # Public names that need scikit-learn, resolved on first access (PEP 562).
 _LAZY = {

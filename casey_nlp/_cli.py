@@ -12,7 +12,7 @@ import json
 import sys
 from collections import Counter
 
-from . import __version__
+from ._version import __version__
 from ._data import DATASET_COLUMNS, SUBSET_CHOICES, DataError, load_dataset
 from ._inputs import check_encoding
 from ._labels import LABELS

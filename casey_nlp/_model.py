@@ -654,7 +654,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
 
     def _provenance(self) -> dict:
         """The metadata a model file records about how this model was made."""
-        from . import __version__
+        from ._version import __version__
         from ._context import CONTEXT_VERSION
         from ._features import FEATURE_VERSION, analyzer_fingerprint
 

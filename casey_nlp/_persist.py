@@ -29,7 +29,7 @@ def _version_tuple(version) -> tuple[int, ...] | None:
 
 def _check(path: Path, meta: dict) -> None:
     """Raise ModelError if the metadata says the model cannot be used with this casey_nlp."""
-    from . import __version__
+    from ._version import __version__
     from ._context import CONTEXT_VERSION
     from ._features import FEATURE_VERSION, analyzer_fingerprint
 
@@ -88,7 +88,7 @@ def model_provenance(model) -> dict:
     of the model file. A model trained in this process and never loaded from
     a file has ``name`` ``"unsaved"`` and ``sha256`` None.
     """
-    from . import __version__
+    from ._version import __version__
 
     meta = getattr(model, "metadata_", None) or {}
     return {

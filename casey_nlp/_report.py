@@ -380,7 +380,7 @@ def _html_list(analysis: _Analysis, label) -> list[str]:
 
 
 def _render_html(text: str, tagged, title: str, analysis: _Analysis | None = None) -> str:
-    from . import __version__
+    from ._version import __version__
 
     analysis = analysis or _analyse(text, tagged)
     labels = _label_order(tagged)
@@ -559,7 +559,7 @@ def _md_who(attribution) -> str:
 
 
 def _render_markdown(tagged, title: str, analysis: _Analysis | None = None) -> str:
-    from . import __version__
+    from ._version import __version__
 
     analysis = analysis or _Analysis(tagged, [None] * len(tagged), [False] * len(tagged), None, None)
     labels = _label_order(tagged)
