@@ -181,7 +181,13 @@ def _read_document(item, position):
             return os.fspath(item), None, str(error)
     if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], str):
         return str(item[0]), item[1], None
-    raise TypeError(
+    # One wrong item must not abort a long run midway: it becomes that item's
+    # error, reported in order like an unreadable file.
+    if isinstance(item, (bytes, bytearray)):
+        return str(position), None, (
+            f"input {position} is bytes; decode it first (data.decode('utf-8')) or pass the file's pathlib.Path"
+        )
+    return str(position), None, (
         f"input {position} is {type(item).__name__}; expected a str (a document's text), "
         "a pathlib.Path (a file to read) or an (id, text) tuple"
     )

@@ -131,13 +131,25 @@ def test_classify_many_is_lazy_and_matches_classify(tmp_path):
     assert [len(r.sentences) for r in [first, *rest]] == [len(classify(d)) for d in documents()]
 
 
-def test_classify_many_rejects_a_single_string_and_unknown_items():
+def test_classify_many_rejects_a_single_string():
     from casey_nlp import classify_many
 
     with pytest.raises(TypeError, match="iterable of documents"):
         list(classify_many("one text"))
-    with pytest.raises(TypeError, match="input 0 is int"):
-        list(classify_many([3]))
+
+
+def test_a_wrong_item_becomes_its_error_and_the_run_goes_on():
+    """The issue's reproducer: one bytes item used to abort classify_many midway."""
+    from casey_nlp import classify_many
+
+    results = list(classify_many(["The Met must change.", b"The Met must change.", 3, "ENDS"]))
+    assert [r.source for r in results] == ["0", "1", "2", "3"]
+    assert results[1].error == (
+        "input 1 is bytes; decode it first (data.decode('utf-8')) or pass the file's pathlib.Path"
+    )
+    assert results[2].error.startswith("input 2 is int; expected a str")
+    assert results[1].sentences == results[2].sentences == []
+    assert [s.label for s in results[3].sentences] == ["other"] and results[0].sentences
 
 
 def test_one_unsplittable_document_does_not_stop_a_corpus_run(monkeypatch):
