@@ -262,7 +262,7 @@ def test_save_names_a_bad_path_and_the_fix(model, tmp_path, name, message):
 
 
 def test_save_to_a_missing_folder_names_it(model, tmp_path):
-    with pytest.raises(ModelError, match="folder does not exist"):
+    with pytest.raises(ModelError, match=r"mine\.zip: folder .*nope does not exist; create it first"):
         model.save(tmp_path / "nope" / "mine.zip")
 
 
