@@ -457,6 +457,9 @@ def _csv_records(path: Path, lines, problems: _Problems):
     except csv.Error as error:
         problems.add(f"{path}:1", f"unreadable header ({error}); the first line must be text,label")
         return
+    if not header:
+        problems.add(path, "empty file; the first line must be the header text,label")
+        return
     missing = [name for name in USER_COLUMNS if name not in header]
     if missing:
         problems.add(f"{path}:1", _header_problem(header, missing))

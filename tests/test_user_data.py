@@ -169,6 +169,7 @@ def test_every_problem_in_every_file_is_listed_up_to_a_cap(tmp_path, no_fitting)
          r"mine\.csv:1: looks tab-separated; save it as comma-separated CSV"),
         ("mine.json", '[{"text": "A.", "label": "demand"}]\n',
          r"mine\.json:1: a JSON array; write one object per line"),
+        ("mine.csv", "", r"mine\.csv: empty file; the first line must be the header text,label"),
     ],
 )
 def test_each_problem_is_named_at_its_own_line(tmp_path, name, content, message):
