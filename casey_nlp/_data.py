@@ -458,7 +458,9 @@ def _csv_records(path: Path, lines, problems: _Problems):
         problems.add(f"{path}:1", f"unreadable header ({error}); the first line must be text,label")
         return
     if not header:
-        problems.add(path, "empty file; the first line must be the header text,label")
+        empty = reader.line_num == 0
+        problems.add(path if empty else f"{path}:1", f"{'empty file' if empty else 'the first line is blank'}; "
+                                                     "the first line must be the header text,label")
         return
     missing = [name for name in USER_COLUMNS if name not in header]
     if missing:

@@ -170,6 +170,7 @@ def test_every_problem_in_every_file_is_listed_up_to_a_cap(tmp_path, no_fitting)
         ("mine.json", '[{"text": "A.", "label": "demand"}]\n',
          r"mine\.json:1: a JSON array; write one object per line"),
         ("mine.csv", "", r"mine\.csv: empty file; the first line must be the header text,label"),
+        ("mine.csv", "\ntext,label\nA.,demand\n", r"mine\.csv:1: the first line is blank; the first line must be the header"),
     ],
 )
 def test_each_problem_is_named_at_its_own_line(tmp_path, name, content, message):
