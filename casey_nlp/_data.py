@@ -265,9 +265,9 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 # One DataError lists this many problems, then "... and N more": enough to fix
 # a batch at once without burying the terminal under a file of bad rows.
 MAX_REPORTED = 20
-# Training takes about 70 bytes of memory per byte of CSV (measured: a 10 MB
-# file peaks at 0.7 GB while fitting) and minutes per 10 MB; above this size a
-# file is refused before anything is read, rather than exhausting the machine.
+# Fitting needs about 50 bytes of memory per byte of CSV (measured peaks:
+# 0.67 GB for a 10 MB file, 1.5 GB for 30 MB, 2.2 GB for 49 MB); a larger file
+# is refused before it is read, rather than exhausting the machine mid-fit.
 MAX_FILE_BYTES = 50_000_000
 EXTRA_TYPES = (
     "a file path, a list of paths, a list of (text, label[, doc_id[, lead_in]]) tuples, "
@@ -558,7 +558,7 @@ def _read_file(path: Path, problems: _Problems, rows: list) -> None:
         size = os.fstat(handle.fileno()).st_size
         if size > MAX_FILE_BYTES:
             problems.add(path, f"{size / 1e6:.1f} MB is over the {MAX_FILE_BYTES / 1e6:g} MB limit for training data "
-                               "(training needs about 70 times the file's size in memory); train on a sample "
+                               "(training needs about 50 times the file's size in memory); train on a sample "
                                "of the rows, or a few files of the rows that matter most")
             return
         lines = _lines(path, handle, problems)
