@@ -247,11 +247,12 @@ def _non_negative_float(value: str) -> float:
 
 def _cmd_suggest(args) -> int:
     from ._inputs import read_texts
-    from ._persist import load_model
+    from ._persist import load_model, model_provenance
     from ._suggest import suggest, write_suggestions_csv
 
     documents = read_texts(args.files, encoding=args.encoding)
-    picks = suggest(documents, n=args.n, model=load_model(args.model), diversity=args.diversity)
+    model = load_model(args.model)
+    picks = suggest(documents, n=args.n, model=model, diversity=args.diversity)
     if not picks:
         raise DataError(
             "no sentences to suggest: every sentence of the input is empty, repeated "
@@ -261,7 +262,7 @@ def _cmd_suggest(args) -> int:
     to_stdout = args.out == "-"
     out = sys.stdout if to_stdout else open_output(args.out, force=args.force)
     try:
-        write_suggestions_csv(picks, out, escape_formulas=not args.raw_csv)
+        write_suggestions_csv(picks, out, escape_formulas=not args.raw_csv, model_info=model_provenance(model))
     finally:
         if not to_stdout:
             out.close()

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from ._labels import LABELS
 from ._resources import data_dir
+from ._spreadsheet import from_spreadsheet
 
 __all__ = ["DataError", "load_dataset", "load_statements"]
 
@@ -260,18 +261,33 @@ def load_dataset(*, subset: str = "statements", return_X_y: bool = False, as_fra
 # --- Users' own labelled data -------------------------------------------------
 
 USER_COLUMNS = ("text", "label")
+OPTIONAL_USER_COLUMNS = ("doc_id", "lead_in")
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+# One DataError lists this many problems, then "... and N more": enough to fix
+# a batch at once without burying the terminal under a file of bad rows.
+MAX_REPORTED = 20
+# Fitting needs about 50 bytes of memory per byte of CSV (measured peaks:
+# 0.67 GB for a 10 MB file, 1.5 GB for 30 MB, 2.2 GB for 49 MB); a larger file
+# is refused before it is read, rather than exhausting the machine mid-fit.
+MAX_FILE_BYTES = 50_000_000
+EXTRA_TYPES = (
+    "a file path, a list of paths, a list of (text, label[, doc_id[, lead_in]]) tuples, "
+    "or a pandas DataFrame with text and label columns"
+)
 
 
 class LabelledRow(NamedTuple):
     """One training example and where it came from.
 
     ``item`` is what the model sees: the ``Sentence`` (with its list context)
-    for bundled rows, the plain text for users' rows. ``group`` is the
-    document; ``subset`` is "statements", "written" or "user"; ``writer`` and
-    ``genre`` come from the bundled manifests (empty for users' rows).
-    ``in_document`` is False for a user's row without ``doc_id``: its group
-    (the file) serves evaluation folds, but its neighbours in the file are not
-    its context.
+    for bundled rows and for users' rows with a ``lead_in``, the plain text for
+    other users' rows. ``group`` is the document; ``subset`` is "statements",
+    "written" or "user"; ``writer`` and ``genre`` come from the bundled
+    manifests (empty for users' rows). ``in_document`` is False for a user's
+    row without ``doc_id``: its group (the file) serves evaluation folds, but
+    its neighbours in the file are not its context. ``source`` is the file
+    (or ``extra[3]``, ``bundled dataset, <id>``) and ``line`` the row's first
+    line in that file (0 when it is not from a file).
     """
 
     text: str
@@ -283,105 +299,317 @@ class LabelledRow(NamedTuple):
     writer: str = ""
     genre: str = ""
     in_document: bool = True
+    line: int = 0
+
+    @property
+    def where(self) -> str:
+        """``FILE:LINE`` for a row from a file, else its source."""
+        return f"{self.source}:{self.line}" if self.line else self.source
 
 
-def _decode(path: Path) -> str:
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")  # tolerates a UTF-8 byte-order mark
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise DataError(
-            f"{path}, line {line}: bytes that are not UTF-8 (at byte {error.start}); "
-            "re-save the file as UTF-8"
-        ) from None
+class _Problems:
+    """Errors found in users' data, gathered so that one DataError lists them all."""
 
+    def __init__(self):
+        self.shown: list[str] = []
+        self.count = 0
 
-def _user_records(path: Path, text: str):
-    """Yield ``(line, record)`` from a CSV or JSONL file of labelled sentences."""
-    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        import json
+    def add(self, where, message: str) -> None:
+        self.count += 1
+        if len(self.shown) < MAX_REPORTED:  # the rest are only counted, however many
+            self.shown.append(f"{where}: {message}")
 
-        # split("\n"), not splitlines(): U+2028 and friends may sit inside JSON strings.
-        for line, content in enumerate(text.split("\n"), start=1):
-            if not content.strip():
-                continue
-            try:
-                record = json.loads(content)
-            except json.JSONDecodeError as error:
-                raise DataError(f"{path}, line {line}: not valid JSON ({error.msg})") from None
-            if not isinstance(record, dict):
-                raise DataError(f"{path}, line {line}: expected a JSON object with 'text' and 'label'")
-            missing = [c for c in USER_COLUMNS if c not in record]
-            if missing:
-                raise DataError(f"{path}, line {line}: missing field(s) {', '.join(missing)}")
-            yield line, record
-        return
-    import io
-
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    fields = [f.strip() for f in (reader.fieldnames or ())]
-    reader.fieldnames = fields
-    missing = [c for c in USER_COLUMNS if c not in fields]
-    if missing:
-        raise DataError(
-            f"{path}, line 1: missing column(s) {', '.join(missing)}; "
-            "the header needs text,label (and optionally doc_id)"
-        )
-    for record in reader:
-        if None in record:
+    def raise_if_any(self) -> None:
+        if self.count == 1:
+            raise DataError(self.shown[0])
+        if self.count:
+            more = [f"... and {self.count - len(self.shown)} more"] if self.count > len(self.shown) else []
             raise DataError(
-                f"{path}, line {reader.line_num}: more fields than the header; "
-                'put text that contains commas in double quotes'
+                f"{self.count} problems in the training data; fix them and try again:\n  "
+                + "\n  ".join(self.shown + more)
             )
-        yield reader.line_num, record
+
+
+def _describe(value) -> str:
+    """A value that should have been text, named as its JSON (or Python) type."""
+    if isinstance(value, bool):
+        return f"true/false ({value!r})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value!r})"
+    names = {list: "a list", tuple: "a list", dict: "an object"}
+    return names.get(type(value), f"a {type(value).__name__}")
+
+
+def _surrogate_problem(field: str, value: str) -> str | None:
+    # A JSON escape such as "\ud800" decodes to a lone surrogate: a str that
+    # cannot be written or hashed as UTF-8, which would fail after fitting.
+    if value.isascii():
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return (
+            f"{field} has an unpaired surrogate escape (\\u{ord(value[error.start]):04x} at character "
+            f"{error.start + 1}), which is not a character; delete it, or write the character itself"
+        )
+    return None
+
+
+def _label_problem(label) -> str | None:
+    if label is None or (isinstance(label, str) and not label.strip()):
+        return (
+            "label is blank; fill in every label (or delete the row) "
+            f"before training, with one of {', '.join(LABELS)}"
+        )
+    if not isinstance(label, str):
+        return f"label is {_describe(label)}; use one of {', '.join(LABELS)}"
+    label = label.strip()
+    if label in LABELS:
+        return None
+    import difflib
+
+    guess = label.casefold().replace(" ", "_").replace("-", "_")
+    close = [guess] if guess in LABELS else difflib.get_close_matches(guess, LABELS, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? Use" if close else "use"
+    return f"unknown label {label!r}; {hint} one of {', '.join(LABELS)}"
+
+
+def _checked_row(where, record: dict, problems: _Problems):
+    """``(text, label, doc_id, lead_in)`` of one user's row, or None after reporting every problem in it."""
+    found = problems.count
+    text, label = record.get("text"), record.get("label")
+    if text is None:
+        problems.add(where, "no text; every row needs a sentence (delete the row if it has none)")
+    elif not isinstance(text, str):
+        problems.add(where, f"text is {_describe(text)}, not a sentence; write the sentence as text "
+                            "(in JSON, inside double quotes)")
+    elif not text.strip():
+        problems.add(where, "empty text; every row needs a sentence (delete the row if it has none)")
+    problem = _label_problem(label)
+    if problem:
+        problems.add(where, problem)
+    doc_id, lead_in = record.get("doc_id"), record.get("lead_in")
+    if isinstance(doc_id, (int, float)) and not isinstance(doc_id, bool):
+        doc_id = str(doc_id)
+    if doc_id is not None and not isinstance(doc_id, str):
+        problems.add(where, f"doc_id is {_describe(doc_id)}; write the document's name as text, or leave it empty")
+    if lead_in is not None and not isinstance(lead_in, str):
+        problems.add(where, f"lead_in is {_describe(lead_in)}; write the sentence that introduces the list "
+                            "as text, or leave it empty")
+    for field, value in (("text", text), ("doc_id", doc_id), ("lead_in", lead_in)):
+        problem = isinstance(value, str) and _surrogate_problem(field, value)
+        if problem:
+            problems.add(where, problem)
+    if problems.count > found:
+        return None
+    return text.strip(), label.strip(), (doc_id or "").strip(), (lead_in or "").strip()
+
+
+class _RowMaker:
+    """Turns checked rows into LabelledRows, sharing the strings that repeat from row to row."""
+
+    def __init__(self, source: str, default_group: str):
+        from ._segment import Sentence
+
+        self.source, self.default_group, self.sentence = source, default_group, Sentence
+        self.shared = {label: label for label in LABELS}  # also interns doc_ids and lead-ins
+
+    def __call__(self, checked, line=0) -> LabelledRow:
+        text, label, doc_id, lead_in = checked
+        share = self.shared.setdefault
+        # A lead-in makes the row the list item it was in its document, read
+        # with that context, as the bundled list items and seed examples are.
+        item = self.sentence(text, 0, len(text), True, True, share(lead_in, lead_in)) if lead_in else text
+        group = share(doc_id, doc_id) if doc_id else self.default_group
+        return LabelledRow(text, share(label, label), group, self.source, item, in_document=bool(doc_id), line=line)
+
+
+def _lines(path: Path, handle, problems: _Problems):
+    """The file's lines one at a time, line ends kept, decoded from UTF-8 (a byte-order mark is dropped)."""
+    import codecs
+
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            problems.add(f"{path}:{number}", f"bytes that are not UTF-8 (at byte {error.start + 1} of the line); "
+                                             "re-save the file as UTF-8")
+            yield raw.decode("utf-8", "replace")  # so that the rest of the file is still checked
+
+
+# Messages of the csv module, by a fragment of them, and what they mean for a user.
+_CSV_ERRORS = {
+    "unexpected end of data": "a double quote opens a field that is never closed (the rest of the file "
+    'was read into it); close the quote, and write a quote inside text as two ("")',
+    "expected after '\"'": "text goes on after the double quote that closes a field; put the whole "
+    'field in double quotes and write a quote inside text as two ("")',
+    "new-line character seen in unquoted field": "a bare carriage return (CR) inside a field; put the "
+    "field in double quotes, or remove the CR (save the file with LF or CRLF line ends)",
+}
+
+
+def _csv_records(path: Path, lines, problems: _Problems):
+    """Yield ``(first line, record)`` per CSV row, reporting unreadable rows and going on."""
+    reader = csv.reader(lines, strict=True)  # strict: a stray quote is an error, not a merged row
+    try:
+        header = [name.strip() for name in next(reader, [])]
+    except csv.Error as error:
+        problems.add(f"{path}:1", f"unreadable header ({error}); the first line must be text,label")
+        return
+    if not header:
+        empty = reader.line_num == 0
+        problems.add(path if empty else f"{path}:1", f"{'empty file' if empty else 'the first line is blank'}; "
+                                                     "the first line must be the header text,label")
+        return
+    missing = [name for name in USER_COLUMNS if name not in header]
+    if missing:
+        problems.add(f"{path}:1", _header_problem(header, missing))
+        return
+    columns = {name: header.index(name) for name in (*USER_COLUMNS, *OPTIONAL_USER_COLUMNS) if name in header}
+    while True:
+        first_line = reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            why = next((text for fragment, text in _CSV_ERRORS.items() if fragment in str(error)), None)
+            problems.add(f"{path}:{first_line}", why or f"unreadable row ({error}); check its quotes")
+            continue
+        if not fields:
+            continue  # a blank line
+        if any(field.strip() for field in fields[len(header):]):
+            problems.add(f"{path}:{first_line}", "more fields than the header; put text that contains "
+                                                 "commas in double quotes")
+            continue
+        # Cells escaped for spreadsheets by casey_nlp's own CSVs (suggest) are read back as written.
+        yield first_line, {
+            name: from_spreadsheet(fields[i]) if i < len(fields) else None for name, i in columns.items()
+        }
+
+
+def _header_problem(header: list[str], missing: list[str]) -> str:
+    line = ",".join(header)
+    for delimiter, name in ((";", "semicolon"), ("\t", "tab")):
+        if all(column in (part.strip() for part in line.split(delimiter)) for column in USER_COLUMNS):
+            return f"looks {name}-separated; save it as comma-separated CSV (in a spreadsheet: Save As, CSV UTF-8)"
+    return (
+        f"missing column(s) {', '.join(missing)}; "
+        "the header needs text,label (and optionally doc_id, lead_in)"
+    )
+
+
+def _jsonl_records(path: Path, lines, problems: _Problems):
+    """Yield ``(line, record)`` per JSON object, reporting the lines that are not one and going on."""
+    import json
+
+    # Lines end at "\n" only: U+2028 and friends may sit inside JSON strings.
+    for number, content in enumerate(lines, start=1):
+        if not content.strip():
+            continue
+        where = f"{path}:{number}"
+        if content.lstrip().startswith("["):
+            problems.add(where, "a JSON array; write one object per line (JSON Lines), "
+                                'such as {"text": "...", "label": "demand"}')
+            continue
+        try:
+            record = json.loads(content)
+        except json.JSONDecodeError as error:
+            problems.add(where, f"not valid JSON ({error.msg}, column {error.colno}); write one object per line, "
+                                'such as {"text": "...", "label": "demand"}')
+            continue
+        if not isinstance(record, dict):
+            problems.add(where, 'expected a JSON object with "text" and "label", such as '
+                                '{"text": "...", "label": "demand"}')
+            continue
+        yield number, record
+
+
+class _FieldSizeLimit:
+    """Let the csv module read fields as long as the file, restoring its limit afterwards."""
+
+    def __init__(self, size: int):
+        import sys
+
+        self.size = min(max(size, csv.field_size_limit()), sys.maxsize)
+
+    def __enter__(self):
+        self.before = csv.field_size_limit(self.size)
+
+    def __exit__(self, *exc):
+        csv.field_size_limit(self.before)
+
+
+def _read_file(path: Path, problems: _Problems, rows: list) -> None:
+    """Append the rows of one CSV or JSONL file to ``rows``, reporting every problem to ``problems``."""
+    found, before = problems.count, len(rows)
+    try:
+        handle = open(path, "rb")
+    except FileNotFoundError:
+        problems.add(path, "file not found; check the path")
+        return
+    except IsADirectoryError:
+        problems.add(path, "is a directory; pass a CSV or JSONL file")
+        return
+    except PermissionError:
+        problems.add(path, "cannot be read (permission denied)")
+        return
+    with handle:
+        import os
+
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            problems.add(path, f"{size / 1e6:.1f} MB is over the {MAX_FILE_BYTES / 1e6:g} MB limit for training data "
+                               "(training needs about 50 times the file's size in memory); train on a sample "
+                               "of the rows, or a few files of the rows that matter most")
+            return
+        lines = _lines(path, handle, problems)
+        jsonl = path.suffix.lower() in JSONL_SUFFIXES
+        records = _jsonl_records(path, lines, problems) if jsonl else _csv_records(path, lines, problems)
+        make_row = _RowMaker(str(path), f"user:{path.name}")
+        with _FieldSizeLimit(size):
+            for line, record in records:
+                checked = _checked_row(f"{path}:{line}", record, problems)
+                if checked is not None:
+                    rows.append(make_row(checked, line))
+    if len(rows) == before and problems.count == found:
+        header = "one JSON object per line" if jsonl else "lines of text,label under the header"
+        problems.add(path, f"no labelled rows; add {header}")
 
 
 def read_labelled(path) -> list[LabelledRow]:
     """Read and validate a CSV or JSONL file of labelled sentences.
 
-    CSV needs columns ``text`` and ``label`` (``doc_id`` optional); JSONL needs
-    one object per line with the same keys. A UTF-8 byte-order mark and CRLF
-    line ends are fine. Rows without ``doc_id`` form one group named after the
-    file, for leave-one-document-out evaluation.
+    CSV needs columns ``text`` and ``label``, and may have ``doc_id`` and
+    ``lead_in``; JSONL needs one object per line with the same keys. A row
+    with a ``lead_in`` (the sentence that introduces its list, as in the CSV
+    that ``suggest`` writes) is a list item read with that context. A UTF-8
+    byte-order mark, CRLF line ends and fields of any length are fine.
+    Rows without ``doc_id`` form one group named after the file, for
+    leave-one-document-out evaluation. The file is read a line at a time.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    list of LabelledRow
 
     Raises
     ------
     DataError
-        Naming the file and line: not UTF-8, missing column, empty text,
-        unknown label (listing the valid ones), invalid JSON.
+        Listing every problem (up to 20, then how many more), each as
+        ``FILE:LINE: what is wrong; how to fix it``: not UTF-8, missing column
+        or wrong delimiter, unclosed quote, empty or non-text text, blank or
+        unknown label, invalid JSON, unpaired surrogate escape, file over
+        ``MAX_FILE_BYTES`` (50 MB).
     """
-    path = Path(path)
-    try:
-        text = _decode(path)
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a directory; pass a CSV or JSONL file") from None
-    rows = []
-    for line, record in _user_records(path, text):
-        where = f"{path}, line {line}"
-        sentence = record.get("text")
-        label = record.get("label")
-        if not isinstance(sentence, str) or not sentence.strip():
-            raise DataError(f"{where}: empty text; every row needs a sentence")
-        label = label.strip() if isinstance(label, str) else label
-        if label in ("", None):
-            raise DataError(
-                f"{where}: label is blank; fill in every label (or delete the row) "
-                f"before training, with one of {', '.join(LABELS)}"
-            )
-        if label not in LABELS:
-            raise DataError(
-                f"{where}: unknown label {label!r}; use one of {', '.join(LABELS)}"
-            )
-        doc_id = record.get("doc_id")
-        in_document = doc_id not in (None, "")
-        group = str(doc_id).strip() if in_document else f"user:{path.name}"
-        rows.append(LabelledRow(sentence.strip(), label, group, f"{path}, line {line}", sentence.strip(),
-                                in_document=in_document))
-    if not rows:
-        raise DataError(f"{path}: no labelled rows; add lines of text,label")
+    problems, rows = _Problems(), []
+    _read_file(Path(path), problems, rows)
+    problems.raise_if_any()
     return rows
 
 
@@ -410,62 +638,159 @@ def bundled_rows(subset: str = "all") -> list[LabelledRow]:
     ]
 
 
+def _is_dataframe(value) -> bool:
+    # Looked at by module name first: pandas is imported only for what may be a DataFrame.
+    if not type(value).__module__.startswith("pandas"):
+        return False
+    import pandas
+
+    if not isinstance(value, pandas.DataFrame):
+        raise TypeError(f"extra is a pandas {type(value).__name__}; pass {EXTRA_TYPES}")
+    return True
+
+
+def _extra_entries(extra) -> list:
+    """``extra`` as a list of paths, row tuples and DataFrames; a TypeError says what to pass instead."""
+    import os
+
+    if extra is None:
+        return []
+    if isinstance(extra, (str, os.PathLike)) or _is_dataframe(extra):
+        return [extra]
+    if isinstance(extra, (bytes, bytearray, dict)) or not hasattr(extra, "__iter__"):
+        raise TypeError(f"extra is {type(extra).__name__}; pass {EXTRA_TYPES}")
+    if isinstance(extra, tuple) and len(extra) >= 2 and extra[1] in LABELS:
+        raise TypeError(f"extra is one (text, label) tuple; pass a list of them, such as [{extra!r}]")
+    entries = list(extra)
+    for i, entry in enumerate(entries):
+        if isinstance(entry, (str, os.PathLike)) or _is_dataframe(entry):
+            continue
+        if not isinstance(entry, (tuple, list)) or not 2 <= len(entry) <= 4:
+            raise TypeError(
+                f"extra[{i}] is {type(entry).__name__}"
+                + (f" of length {len(entry)}" if isinstance(entry, (tuple, list)) else "")
+                + f"; pass {EXTRA_TYPES}"
+            )
+    return entries
+
+
+def _dataframe_rows(frame, problems: _Problems, rows: list) -> None:
+    import math
+
+    import pandas
+
+    columns = [name for name in (*USER_COLUMNS, *OPTIONAL_USER_COLUMNS) if name in frame.columns]
+    missing = [name for name in USER_COLUMNS if name not in columns]
+    if missing:
+        problems.add("extra DataFrame", f"missing column(s) {', '.join(missing)}; it needs text and label "
+                                        "columns (doc_id and lead_in are optional)")
+        return
+
+    def cell(value):  # an empty cell is NaN (or NA) in pandas, None in a record
+        missing_value = value is None or value is pandas.NA or (isinstance(value, float) and math.isnan(value))
+        return None if missing_value else value
+
+    values = {name: frame[name].tolist() for name in columns}
+    make_row = _RowMaker("extra DataFrame", "user:DataFrame")
+    for position, index in enumerate(frame.index):
+        record = {name: cell(values[name][position]) for name in columns}
+        checked = _checked_row(f"extra DataFrame, index {index!r}", record, problems)
+        if checked is not None:
+            rows.append(make_row(checked)._replace(source=f"extra DataFrame, index {index!r}"))
+
+
 def training_rows(extra=None, *, include_bundled=True) -> list[LabelledRow]:
     """Combine the bundled data with users' files or rows, refusing conflicts.
 
-    ``extra`` is a path, a list of paths, or a list of ``(text, label)`` /
-    ``(text, label, doc_id)`` tuples. A user's sentence that appears
-    elsewhere in the combined data with another label is refused, listing
-    every conflict: fix the labels, or pass ``include_bundled=False`` to
-    replace the bundled data instead of adding to it.
+    Everything is checked before any training: every problem in every file,
+    and every user's sentence that appears elsewhere in the combined data
+    with another label, is listed in one DataError (up to 20 of them).
+    Repeated rows (same sentence, list lead-in and label) are kept, with a
+    warning listing them.
+
+    Parameters
+    ----------
+    extra : path, list of paths or tuples, or pandas DataFrame, optional
+        CSV or JSONL files (see :func:`read_labelled`), ``(text, label)``,
+        ``(text, label, doc_id)`` or ``(text, label, doc_id, lead_in)``
+        tuples, or a DataFrame with ``text`` and ``label`` columns
+        (``doc_id`` and ``lead_in`` optional).
+    include_bundled : bool, default=True
+        Start from the bundled data; False replaces it with ``extra``.
+
+    Returns
+    -------
+    list of LabelledRow
+
+    Raises
+    ------
+    DataError
+        Problems in the data, or conflicting labels: fix the labels, or pass
+        ``include_bundled=False`` to replace the bundled data instead of
+        adding to it.
+    TypeError
+        If ``extra`` is none of the above.
     """
-    rows = bundled_rows() if include_bundled else []
-    if extra is not None:
-        if isinstance(extra, (str, Path)):
-            extra = [extra]
-        for item in extra:
-            if isinstance(item, (str, Path)):
-                rows.extend(read_labelled(item))
-            else:
-                rows.append(_row_from_tuple(item, len(rows)))
-    if not rows:
+    entries = _extra_entries(extra)
+    problems, user_rows = _Problems(), []
+    tuples = _RowMaker("extra", "user:rows")
+    for i, entry in enumerate(entries):
+        if isinstance(entry, (tuple, list)):
+            text, label, *rest = entry
+            record = dict(zip(("text", "label", "doc_id", "lead_in"), (text, label, *rest)))
+            checked = _checked_row(f"extra[{i}]", record, problems)
+            if checked is not None:
+                user_rows.append(tuples(checked)._replace(source=f"extra[{i}]"))
+        elif _is_dataframe(entry):
+            _dataframe_rows(entry, problems, user_rows)
+        else:
+            _read_file(Path(entry), problems, user_rows)
+    rows = (bundled_rows() if include_bundled else []) + user_rows
+    if not rows and not problems.count:
         raise DataError("no training data: include the bundled data or pass extra rows")
-    _refuse_conflicts(rows)
+    _check_repeats(rows, problems)
+    problems.raise_if_any()
     return rows
 
 
-def _row_from_tuple(item, index) -> LabelledRow:
-    text, label, *rest = item
-    where = f"extra row {index}"
-    if not isinstance(text, str) or not text.strip():
-        raise DataError(f"{where}: empty text")
-    if label not in LABELS:
-        raise DataError(f"{where}: unknown label {label!r}; use one of {', '.join(LABELS)}")
-    in_document = bool(rest) and rest[0] not in (None, "")
-    group = str(rest[0]) if in_document else "user:rows"
-    return LabelledRow(text.strip(), label, group, where, text.strip(), in_document=in_document)
-
-
-def _refuse_conflicts(rows) -> None:
+def _check_repeats(rows, problems: _Problems) -> None:
+    """Report a user's sentence labelled otherwise elsewhere; warn about repeated rows."""
     # Bundled rows were labelled in their document, so the same short line
     # (a heading, say) may rightly carry different labels in two documents;
-    # only conflicts that involve a user's row are refused.
-    first_seen: dict[str, list[LabelledRow]] = {}
-    conflicts = []
-    for row in rows:
-        seen = first_seen.setdefault(" ".join(row.text.split()), [])
-        for other in seen:
-            if other.label != row.label and "user" in (row.subset, other.subset):
-                conflicts.append(
-                    f"{row.source}: {row.text[:60]!r} is labelled {row.label!r} "
-                    f"but {other.label!r} at {other.source}"
-                )
-                break
-        seen.append(row)
-    if conflicts:
-        raise DataError(
-            f"{len(conflicts)} conflicting label(s); fix them, or drop the bundled data "
-            "with include_bundled=False / --no-bundled:\n  " + "\n  ".join(conflicts)
+    # only conflicts that involve a user's row are refused. A list item is
+    # keyed with its lead-in, which can rightly change its label.
+    first: dict = {}  # sentence -> index of its first row
+    by_label: dict = {}  # sentence seen twice -> {label: index of a row with it, a user's if any}
+    repeats, n_repeats = [], 0
+    for i, row in enumerate(rows):
+        text = " ".join(row.text.split())
+        lead_in = getattr(row.item, "lead_in", "")
+        key = (text, lead_in) if lead_in else (row.text if text == row.text else text)
+        j = first.setdefault(key, i)
+        if j == i:
+            continue
+        seen = by_label.setdefault(key, {rows[j].label: j})
+        user = row.subset == "user"
+        conflict = next((k for label, k in seen.items() if label != row.label and (user or rows[k].subset == "user")), None)
+        if conflict is not None:
+            other = rows[conflict]
+            problems.add(row.where, f"{row.text[:60]!r} is labelled {row.label!r} but {other.label!r} at "
+                                    f"{other.where}; give both the same label, or drop the bundled data "
+                                    "with include_bundled=False / --no-bundled")
+        elif user and row.label in seen:
+            n_repeats += 1
+            if len(repeats) < MAX_REPORTED:
+                repeats.append(f"{row.where} repeats {rows[seen[row.label]].where}")
+        if row.label not in seen or (user and rows[seen[row.label]].subset != "user"):
+            seen[row.label] = i
+    if n_repeats:
+        import warnings
+
+        more = [f"... and {n_repeats - len(repeats)} more"] if n_repeats > len(repeats) else []
+        warnings.warn(
+            f"{n_repeats} repeated row(s) (same sentence and label), each counted again in training; "
+            "delete the repeats unless you mean to weight them:\n  " + "\n  ".join(repeats + more),
+            UserWarning, stacklevel=3,
         )
 
 
@@ -485,10 +810,13 @@ def bundled_data_sha256() -> str:
 
 
 def training_data_hash(rows, seeds: bool) -> str:
-    """A SHA-256 of what a model is trained on: the rows (text, label, group), and the seeds if used."""
+    """A SHA-256 of what a model is trained on: the rows (text, label, group, a user's lead-in), and the seeds if used."""
     digest = hashlib.sha256()
     for row in rows:
-        digest.update("\x1f".join(row[:3]).encode("utf-8") + b"\x1e")
+        # Only users' lead-ins are added: bundled rows hash as they always
+        # have, so the shipped model's recorded hash still matches a rebuild.
+        lead_in = getattr(row.item, "lead_in", "") if row.subset == "user" else ""
+        digest.update("\x1f".join((*row[:3], lead_in) if lead_in else row[:3]).encode("utf-8") + b"\x1e")
     if seeds:
         for item, label in zip(*seed_examples()):
             lead_in = getattr(item, "lead_in", "")

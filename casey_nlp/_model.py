@@ -774,11 +774,13 @@ def train(extra=None, *, include_bundled=True, **params):
 
     Parameters
     ----------
-    extra : path, list of paths, or list of tuples, optional
-        CSV files (columns ``text``, ``label``, optional ``doc_id``), JSONL
-        files (one object per line with the same keys), or ``(text, label)`` /
-        ``(text, label, doc_id)`` tuples. Files are validated first; errors
-        name the file and line.
+    extra : path, list of paths or tuples, or pandas DataFrame, optional
+        CSV files (columns ``text``, ``label``, optional ``doc_id`` and
+        ``lead_in``), JSONL files (one object per line with the same keys),
+        ``(text, label[, doc_id[, lead_in]])`` tuples, or a DataFrame with
+        those columns. A row with a ``lead_in`` is a list item read with that
+        context. Everything is validated before fitting; one DataError lists
+        every problem as ``FILE:LINE: what is wrong; how to fix it``.
     include_bundled : bool, default=True
         Train on the bundled dataset too. The bundled files are never changed.
     **params
@@ -794,7 +796,9 @@ def train(extra=None, *, include_bundled=True, **params):
     Raises
     ------
     DataError
-        Invalid files, or the same sentence with conflicting labels.
+        Invalid files or rows, or the same sentence with conflicting labels.
+    TypeError
+        If ``extra`` is none of the kinds above.
 
     Examples
     --------

@@ -6,40 +6,7 @@ import os
 from pathlib import Path
 
 from ._data import DataError
-
-# Characters that make Excel, LibreOffice or Google Sheets read a cell as a
-# formula (OWASP "CSV injection"); tab and carriage return are on OWASP's list
-# because some importers strip them and then see the character after.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(cell: str) -> str:
-    """A text cell that a spreadsheet shows as text rather than running as a formula.
-
-    A cell beginning with ``= + - @``, tab or carriage return gets a leading
-    single quote, as OWASP recommends: spreadsheets then show the text
-    (``'=SUM(A1)`` displays as ``=SUM(A1)`` in most of them) instead of
-    evaluating it. Apply it to text columns only: numbers such as ``-0.5``
-    must stay numbers.
-
-    Parameters
-    ----------
-    cell : str
-
-    Returns
-    -------
-    str
-        ``cell``, prefixed with ``'`` when it begins with a trigger.
-
-    Examples
-    --------
-    >>> spreadsheet_safe("=1+2")
-    "'=1+2"
-    >>> spreadsheet_safe("The Met must change.")
-    'The Met must change.'
-    """
-    return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
-
+from ._spreadsheet import spreadsheet_safe
 
 def check_output_path(path, *, force: bool = False, option: str = "--out") -> Path:
     """Refuse, before any work is done, an output path that cannot or must not be written.

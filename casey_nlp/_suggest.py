@@ -22,7 +22,7 @@ import numpy as np
 
 __all__ = ["Suggestion", "suggest", "select_informative", "write_suggestions_csv", "SUGGESTION_COLUMNS"]
 
-SUGGESTION_COLUMNS = ("text", "label", "guess", "confidence", "doc_id")
+SUGGESTION_COLUMNS = ("text", "label", "guess", "confidence", "doc_id", "lead_in")
 DEFAULT_DIVERSITY = 0.5
 
 
@@ -45,6 +45,9 @@ class Suggestion(NamedTuple):
         :func:`suggest` (the file name on the command line), else None.
     start, end : int or None
         Offsets in that document, when it was split by :func:`suggest`.
+    lead_in : str
+        For a list item, the sentence that introduces its list (see
+        :class:`casey_nlp.Sentence`); "" otherwise.
     """
 
     text: str
@@ -54,6 +57,7 @@ class Suggestion(NamedTuple):
     source: str | None = None
     start: int | None = None
     end: int | None = None
+    lead_in: str = ""
 
 
 def _similarity_space(model, items):
@@ -235,20 +239,24 @@ def suggest(texts_or_sentences, n=20, *, model=None, diversity=DEFAULT_DIVERSITY
                 source=sources[i],
                 start=getattr(item, "start", None),
                 end=getattr(item, "end", None),
+                lead_in=getattr(item, "lead_in", ""),
             )
         )
     return out
 
 
-def write_suggestions_csv(suggestions, path, *, overwrite=False, escape_formulas=True):
-    """Write suggestions as a CSV to fill in: ``text,label,guess,confidence,doc_id``.
+def write_suggestions_csv(suggestions, path, *, overwrite=False, escape_formulas=True, model_info=None):
+    """Write suggestions as a CSV to fill in: ``text,label,guess,confidence,doc_id,lead_in``.
 
     ``label`` is left blank for you to fill with one of
     ``demand, finding, statistic, case_study, other`` (``guess`` is the
     model's guess, to check, not to copy blindly). ``casey-nlp train --add
     FILE`` and ``casey_nlp.train(FILE)`` read the file as it is (extra columns
     are ignored) once every label is filled in; a row left blank is refused,
-    so delete the rows you do not want to label.
+    so delete the rows you do not want to label. ``lead_in`` is the
+    sentence that introduces a list item's list (empty for other
+    sentences); keep it, so that training reads the item in its list as
+    the model read it here.
 
     Parameters
     ----------
@@ -260,23 +268,33 @@ def write_suggestions_csv(suggestions, path, *, overwrite=False, escape_formulas
     escape_formulas : bool, default=True
         Prefix ``'`` to text cells beginning with ``= + - @``, tab or CR, so
         that a spreadsheet shows them instead of running them as formulas
-        (see :func:`casey_nlp._outputs.spreadsheet_safe`).
+        (see :func:`casey_nlp._spreadsheet.spreadsheet_safe`); training
+        reads them back as they were.
+    model_info : dict, optional
+        The model that made the guesses (``model_provenance(model)``),
+        written in three last columns: ``model``, ``model_version``,
+        ``model_sha256``.
 
     Returns
     -------
     Path or the file object
     """
-    from ._outputs import spreadsheet_safe
+    from ._spreadsheet import spreadsheet_safe
 
     safe = spreadsheet_safe if escape_formulas else str
+    provenance, columns = {}, list(SUGGESTION_COLUMNS)
+    if model_info is not None:
+        provenance = {"model": safe(model_info["name"]), "model_version": safe(model_info["version"]),
+                      "model_sha256": model_info["sha256"] or ""}
+        columns += list(provenance)
     rows = [
         {"text": safe(s.text), "label": "", "guess": s.guess, "confidence": f"{s.confidence:.3f}",
-         "doc_id": safe(s.source or "")}
+         "doc_id": safe(s.source or ""), "lead_in": safe(s.lead_in), **provenance}
         for s in suggestions
     ]
 
     def write(handle):
-        writer = csv.DictWriter(handle, fieldnames=SUGGESTION_COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
 

@@ -463,6 +463,28 @@ def test_suggest_csv_neutralises_formula_cells(tmp_path, capsys):
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert rows and all(row["text"].startswith("'") and row["text"][1] in "=+-@\t" for row in rows)
     assert all(0 <= float(row["confidence"]) <= 1 for row in rows)
+    assert {(r["model"], r["model_sha256"]) for r in rows} == {("default", _shipped_model_sha256())}
+
+
+def test_a_labelled_suggest_csv_trains_on_the_sentences_as_written(tmp_path, capsys):
+    """Escaping is for spreadsheets only: training reads each sentence back exactly."""
+    from casey_nlp._data import read_labelled
+
+    path = tmp_path / "formula.txt"
+    path.write_text(FORMULA_RELEASE, encoding="utf-8")
+    out = tmp_path / "to_label.csv"
+    assert main(["suggest", str(path), "--n", "5", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    for row in rows:
+        row["label"] = row["guess"]
+    with open(out, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    sentences = {s.text for s in __import__("casey_nlp").split_sentences(FORMULA_RELEASE)}
+    read_back = [row.text for row in read_labelled(out)]
+    assert len(read_back) == len(rows) and set(read_back) <= sentences
+    assert all(text[0] in "=+-@" for text in read_back)
 
 
 def test_json_jsonl_and_csv_record_the_model_that_produced_them(release, capsys):

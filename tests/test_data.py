@@ -33,8 +33,12 @@ def test_as_frame_gives_a_dataframe_when_pandas_is_installed():
     pd = pytest.importorskip("pandas")
     framed = load_dataset(as_frame=True)
     assert isinstance(framed.frame, pd.DataFrame)
-    assert framed.frame.shape == (153, 8)
-    assert list(framed.target) == load_dataset().target
+    plain = load_dataset()
+    assert len(framed.frame) == 153
+    assert list(framed.frame["text"]) == plain.data and list(framed.frame["doc_id"]) == plain.doc_ids
+    # Every per-row field of the Bunch is a column, so a frame can be filtered by writer or genre.
+    assert list(framed.frame["subset"]) == plain.subsets and list(framed.frame["writer"]) == plain.writers
+    assert list(framed.target) == plain.target
 
 
 def test_dataset_matches_a_fresh_segmentation_of_the_statements_row_for_row(bunch):

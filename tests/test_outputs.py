@@ -4,6 +4,8 @@ import csv
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from casey_nlp import DataError
 from casey_nlp._outputs import check_output_path, open_output, spreadsheet_safe
@@ -54,3 +56,13 @@ def test_a_file_that_appears_after_the_check_is_still_not_replaced(tmp_path):
     with pytest.raises(DataError, match="already exists"):
         open_output(path)
     assert path.read_text(encoding="utf-8") == "arrived meanwhile"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["'", "=", "+", "-", "@", "\t", "\r", "a", " ", "1"]), max_size=6))
+def test_escaping_for_spreadsheets_is_undone_exactly(cell):
+    from casey_nlp._spreadsheet import from_spreadsheet
+
+    escaped = spreadsheet_safe(cell)
+    assert from_spreadsheet(escaped) == cell
+    assert not escaped.startswith(("=", "+", "-", "@", "\t", "\r"))

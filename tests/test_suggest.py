@@ -116,7 +116,7 @@ def test_csv_round_trip_fill_in_and_train(tmp_path, model):
     assert [r["guess"] for r in rows] == [p.guess for p in picks]
 
     # Blank labels are refused with a clear message.
-    with pytest.raises(DataError, match=r"to_label\.csv, line 2: label is blank; fill in every label \(or delete the row\)"):
+    with pytest.raises(DataError, match=r"to_label\.csv:2: label is blank; fill in every label \(or delete the row\)"):
         casey_nlp.train(path)
     # Filled in (here: with the guesses), the file trains as it is.
     for r in rows:
@@ -176,3 +176,40 @@ def test_sentences_of_the_written_corpus_are_already_labelled(model):
     pool = [written[3], written[40], "A sentence nobody has labelled yet, about vetting."]
     picks = suggest(pool, n=3, model=model, split=False)
     assert [p.text for p in picks] == [pool[2]]
+
+
+# A list whose items mean different things depending on the line before them.
+LIST_DOCUMENT = (
+    "Vetting in the force\n\n"
+    "Our members asked the force for three things:\n\n"
+    "- Independent checks on every officer\n"
+    "- A public register of dismissals\n"
+    "- Training on coercive control\n\n"
+    "The force has agreed to none of them so far.\n"
+)
+
+
+def test_list_items_keep_their_lead_in_from_suggestion_to_training(tmp_path, model):
+    from casey_nlp._data import read_labelled
+
+    sentences = split_sentences(LIST_DOCUMENT)
+    items = [s for s in sentences if s.list_item]
+    assert len(items) == 3 and all(s.lead_in for s in items)
+    picks = suggest({"members": LIST_DOCUMENT}, n=len(sentences), model=model, exclude_known=False)
+    path = write_suggestions_csv(picks, tmp_path / "to_label.csv")
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    by_text = {s.text: s for s in sentences}
+    assert {r["text"]: r["lead_in"] for r in rows} == {s.text: s.lead_in for s in sentences}
+    # The user labels the file; training then reads each row as suggest read it.
+    for r in rows:
+        r["label"] = r["guess"]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    trained_items = [row.item for row in read_labelled(path)]
+    original_items = [by_text[r["text"]] for r in rows]
+    np.testing.assert_array_equal(model.predict_proba(trained_items), model.predict_proba(original_items))
+    # Without their lead-in the list items would read differently.
+    assert not np.array_equal(model.predict_proba([s.text for s in items]), model.predict_proba(items))
