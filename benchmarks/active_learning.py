@@ -8,7 +8,7 @@ statement the *pool* is every sentence of the other four. A simulated
 annotator starts with ``--start`` random pool sentences labelled, then labels
 ``--step`` more at a time, chosen by
 
-- **suggest**: ``casey_nlp._suggest.select_informative`` with the default
+- **suggest**: ``casey_nlp.suggest`` (``split=False, exclude_known=False``) with the default
   diversity, i.e. exactly what ``casey_nlp.suggest`` / ``casey-nlp suggest``
   do, applied with the model trained on the labels so far;
 - **margin only**: the same with ``diversity=0`` (plain uncertainty sampling),
@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import inspect
 import platform
 import sys
 import time
@@ -41,10 +42,9 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.metrics import f1_score
 
-from casey_nlp import SentenceClassifier
-from casey_nlp._data import bundled_rows
-from casey_nlp._labels import LABELS
-from casey_nlp._suggest import DEFAULT_DIVERSITY, select_informative
+from casey_nlp import LABELS, SentenceClassifier, load_dataset, split_sentences, suggest
+
+DEFAULT_DIVERSITY = inspect.signature(suggest).parameters["diversity"].default
 
 STRATEGIES = {
     "suggest": DEFAULT_DIVERSITY,
@@ -75,8 +75,14 @@ def run_fold(seed, fold, items, labels, groups, grid, start, step, params):
                 if diversity is None:
                     chosen = list(picker.choice(rest, size=k, replace=False))
                 else:
-                    chosen = [rest[i] for i in select_informative(
-                        model, [items[pool[j]] for j in rest], k, diversity=diversity)]
+                    # The public suggest over the unlabelled rest of the pool, mapped back to
+                    # pool positions by text (it returns each distinct sentence once).
+                    position = {}
+                    for j in rest:
+                        position.setdefault(items[pool[j]].text, j)
+                    picks = suggest([items[pool[j]] for j in rest], n=k, model=model, diversity=diversity,
+                                    split=False, exclude_known=False)
+                    chosen = [position[p.text] for p in picks]
                 labelled.extend(chosen)
                 model = None
             if model is None:
@@ -128,10 +134,12 @@ def main(argv=None) -> None:
                         help="Markdown file to write (default benchmarks/ACTIVE_LEARNING.md); - for none")
     args = parser.parse_args(argv)
 
-    rows = bundled_rows()
-    items = [r.item for r in rows]  # Sentence objects: list context included
-    labels = np.asarray([r.label for r in rows], dtype=object)
-    groups = np.asarray([r.group for r in rows], dtype=object)
+    # The five statements, each sentence as split_sentences gives it (list context included).
+    bunch = load_dataset(subset="statements")
+    segmented = {d["doc_id"]: split_sentences(d["text"]) for d in bunch.documents}
+    items = [segmented[doc][position] for doc, position in zip(bunch.doc_ids, bunch.positions)]
+    labels = np.asarray(bunch.target, dtype=object)
+    groups = np.asarray(bunch.doc_ids, dtype=object)
     configs = list(CONFIGURATIONS) if args.config == "both" else [args.config]
     began = time.time()
     runs = {config: run(config, items, labels, groups, args) for config in configs}

@@ -40,12 +40,9 @@ def main(argv=None) -> None:
         model, name = casey_nlp.load_model(), f"casey_nlp {casey_nlp.__version__}, shipped model"
     else:
         statements = casey_nlp.load_dataset()
-        from casey_nlp._data import bundled_rows
-
-        rows = bundled_rows("statements")
-        model = casey_nlp.SentenceClassifier().fit(
-            [r.item for r in rows], [r.label for r in rows], groups=[r.group for r in rows]
-        )
+        segmented = {d["doc_id"]: casey_nlp.split_sentences(d["text"]) for d in statements.documents}
+        items = [segmented[doc][position] for doc, position in zip(statements.doc_ids, statements.positions)]
+        model = casey_nlp.SentenceClassifier().fit(items, statements.target, groups=statements.doc_ids)
         name = f"casey_nlp {casey_nlp.__version__}, trained on the {len(statements.data)} statement sentences only"
     with open(WRITTEN / "sentences.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))

@@ -10,12 +10,18 @@ against reading every sentence alone.
 
 import numpy as np
 from sklearn.metrics import f1_score
-from casey_nlp import SentenceClassifier
-from casey_nlp._data import bundled_rows
-written = bundled_rows("written")
-statements = bundled_rows("statements")
-m = SentenceClassifier().fit([r.item for r in written], [r.label for r in written], groups=[r.group for r in written])
-items = [r.item for r in statements]; y = np.array([r.label for r in statements]); docs = [r.group for r in statements]
+from casey_nlp import SentenceClassifier, load_dataset, split_sentences
+
+
+def sentences(bunch):
+    """Each labelled sentence as split_sentences gives it, list context included."""
+    segmented = {d["doc_id"]: split_sentences(d["text"]) for d in bunch.documents}
+    return [segmented[doc][position] for doc, position in zip(bunch.doc_ids, bunch.positions)]
+
+
+written, statements = load_dataset(subset="written"), load_dataset(subset="statements")
+m = SentenceClassifier().fit(sentences(written), written.target, groups=written.doc_ids)
+items = sentences(statements); y = np.array(statements.target); docs = statements.doc_ids
 alone = m.predict(items)
 print("| sentences per document | macro-F1 |\n|---|---|")
 print(f"| 1 (read alone, as classify_sentences) | {f1_score(y, alone, average='macro'):.3f} |")

@@ -339,7 +339,7 @@ def _parser() -> argparse.ArgumentParser:
     train = commands.add_parser(
         "train", help="train a model on the bundled data plus your labelled CSV/JSONL files"
     )
-    train.add_argument("--add", nargs="+", metavar="FILE", help="CSV (text,label[,doc_id]) or JSONL files")
+    train.add_argument("--add", nargs="+", metavar="FILE", help="CSV (text,label[,doc_id][,lead_in]) or JSONL files")
     train.add_argument("--out", required=True, help="where to save the model (a .zip file: JSON metadata and arrays)")
     train.add_argument("--no-bundled", action="store_true", help="train on your files only")
     train.add_argument("--no-eval", action="store_true", help="skip the blind evaluation report")

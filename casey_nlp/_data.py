@@ -11,8 +11,6 @@ from ._labels import LABELS
 from ._resources import data_dir
 from ._spreadsheet import from_spreadsheet
 
-__all__ = ["DataError", "load_dataset", "load_statements"]
-
 DATASET_FILE = "sentences.csv"
 SEED_FILE = "seed_examples.csv"
 MANIFEST_FILE = "manifest.csv"
@@ -152,7 +150,7 @@ def seed_examples() -> tuple[list, list[str]]:
             if row["label"] not in LABELS:
                 raise DataError(f"{path}, line {line}: unknown label {row['label']!r}; use one of {', '.join(LABELS)}")
             text, lead_in = row["text"], row["lead_in"]
-            items.append(Sentence(text, 0, len(text), True, True, lead_in) if lead_in else text)
+            items.append(Sentence(text, 0, len(text), list_item=True, lead_in=lead_in) if lead_in else text)
             labels.append(row["label"])
         _SEED_CACHE.append((items, labels))
     items, labels = _SEED_CACHE[0]
@@ -419,7 +417,7 @@ class _RowMaker:
         share = self.shared.setdefault
         # A lead-in makes the row the list item it was in its document, read
         # with that context, as the bundled list items and seed examples are.
-        item = self.sentence(text, 0, len(text), True, True, share(lead_in, lead_in)) if lead_in else text
+        item = self.sentence(text, 0, len(text), list_item=True, lead_in=share(lead_in, lead_in)) if lead_in else text
         group = share(doc_id, doc_id) if doc_id else self.default_group
         return LabelledRow(text, share(label, label), group, self.source, item, in_document=bool(doc_id), line=line)
 
@@ -777,7 +775,9 @@ def _check_repeats(rows, problems: _Problems) -> None:
             problems.add(row.where, f"{row.text[:60]!r} is labelled {row.label!r} but {other.label!r} at "
                                     f"{other.where}; give both the same label, or drop the bundled data "
                                     "with include_bundled=False / --no-bundled")
-        elif user and row.label in seen:
+        elif user and row.label in seen and rows[seen[row.label]].subset == "user":
+            # Only the user's own repeats: a line such as "ENDS" that the
+            # bundled documents also hold is not a mistake in the user's file.
             n_repeats += 1
             if len(repeats) < MAX_REPORTED:
                 repeats.append(f"{row.where} repeats {rows[seen[row.label]].where}")

@@ -80,9 +80,6 @@ class Sentence(NamedTuple):
     list_item : bool
         True when the sentence comes from a bulleted or numbered list item
         (the marker itself is not part of the sentence).
-    line_start : bool
-        True when the sentence starts its line (headings, attributions and
-        the first sentence of each paragraph).
     lead_in : str
         For a list item, the last sentence before the list (typically a
         lead-in such as "Changes must include:"); otherwise "". A list item
@@ -94,7 +91,6 @@ class Sentence(NamedTuple):
     start: int
     end: int
     list_item: bool = False
-    line_start: bool = False
     lead_in: str = ""
 
 
@@ -222,15 +218,10 @@ def split_sentences(text: str) -> list[Sentence]:
     sentences = []
     lead_in = ""
     for unit_start, unit_end, list_item in _pieces(_units(plain), plain):
-        first = True
         for rel_start, rel_end in tokenizer.span_tokenize(plain[unit_start:unit_end]):
             start, end = unit_start + rel_start, unit_start + rel_end
-            line_start = first or plain[start - 1] == "\n"
             sentence_text = text[start:end]
-            sentences.append(
-                Sentence(sentence_text, start, end, list_item, line_start, lead_in if list_item else "")
-            )
+            sentences.append(Sentence(sentence_text, start, end, list_item, lead_in if list_item else ""))
             if not list_item:
                 lead_in = sentence_text
-            first = False
     return sentences

@@ -20,8 +20,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["Suggestion", "suggest", "select_informative", "write_suggestions_csv", "SUGGESTION_COLUMNS"]
-
 SUGGESTION_COLUMNS = ("text", "label", "guess", "confidence", "doc_id", "lead_in")
 DEFAULT_DIVERSITY = 0.5
 

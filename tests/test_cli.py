@@ -151,7 +151,7 @@ def test_train_with_a_bad_csv_exits_1_naming_file_and_line(tmp_path, capsys):
     extra.write_text("text,label\nMinisters must act.,opinion\n", encoding="utf-8")
     assert main(["train", "--add", str(extra), "--out", str(tmp_path / "m.zip")]) == 1
     err = capsys.readouterr().err
-    assert "mine.csv, line 2: unknown label 'opinion'" in err and "Traceback" not in err
+    assert "mine.csv:2: unknown label 'opinion'" in err and "Traceback" not in err
     assert not (tmp_path / "m.zip").exists()
 
 

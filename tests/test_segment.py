@@ -112,11 +112,6 @@ def test_wrapped_line_continuing_in_lower_case_is_joined():
     ]
 
 
-def test_line_start_flags_mark_sentences_that_open_a_line():
-    sentences = split_sentences("Heading\nFirst one. Second one.")
-    assert [s.line_start for s in sentences] == [True, True, False]
-
-
 def test_offsets_index_the_original_text_on_a_realistic_release():
     text = (
         "Blog | Press Release\r\n\r\n6 April 2023\r\n\r\n"

@@ -187,6 +187,16 @@ def test_repeated_rows_are_kept_with_a_warning_naming_their_lines(tmp_path):
     assert len(rows) == 3
 
 
+def test_a_users_line_that_the_bundled_data_also_holds_is_no_repeat(tmp_path):
+    import warnings
+
+    path = write(tmp_path / "mine.csv", "text,label\nENDS,other\nMinisters must fund refuges.,demand\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "ENDS" closes bundled releases too: no warning
+        rows = training_rows(path)
+    assert sum(row.subset == "user" for row in rows) == 2
+
+
 def test_files_over_the_size_limit_are_refused_before_reading(tmp_path, monkeypatch):
     from casey_nlp import _data
 
