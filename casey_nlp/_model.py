@@ -145,6 +145,39 @@ def _tfidf(vectorizer, items, lowered_tokens):
     return sparse.csr_matrix((data, columns, indptr), shape=(n, width))
 
 
+def _real(value, low=0.0, low_ok=False) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
+            and (value >= low if low_ok else value > low))
+
+
+def _whole(value, low=1) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= low
+
+
+def _class_weight_ok(value) -> bool:
+    if value is None or value == "balanced":
+        return True
+    return isinstance(value, dict) and all(label in LABELS and _real(w) for label, w in value.items())
+
+
+# What a saved model's parameters may be: a file is data, so each is checked
+# before the estimator is built from it (fit itself relies on scikit-learn's
+# checks, which a loaded model never runs).
+_PARAMETER_CHECKS = {
+    "C": _real,
+    "cue_weight": lambda v: _real(v, low_ok=True),
+    "ngram_range": lambda v: isinstance(v, (list, tuple)) and len(v) == 2 and all(map(_whole, v)) and v[0] <= v[1],
+    "use_words": lambda v: isinstance(v, bool),
+    "use_cues": lambda v: isinstance(v, bool),
+    "seed_examples": lambda v: isinstance(v, bool),
+    "class_weight": _class_weight_ok,
+    "max_iter": _whole,
+    "context": lambda v: isinstance(v, bool),
+    "context_C": _real,
+    "min_df": lambda v: _whole(v) or (_real(v) and v <= 1.0),
+}
+
+
 class SentenceClassifier(ClassifierMixin, BaseEstimator):
     """Tag sentences as demand, finding, statistic, case_study or other.
 
@@ -639,11 +672,15 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         ...     casey_nlp.load_model(path).predict(["Ministers must fund refuges."]).tolist()
         ['demand']
         """
-        from ._modelfile import check_writable, model_file_bytes, write_model_file
+        from ._modelfile import RESERVED_KEYS, check_writable, model_file_bytes, write_model_file
 
         check_is_fitted(self, "pipeline_")
         path = check_writable(path, overwrite=overwrite)  # before the work of packing
-        content = model_file_bytes(self._arrays(), {**self._provenance(), **(metadata or {})})
+        provenance = self._provenance()
+        reserved = sorted(set(metadata or {}) & (set(provenance) | RESERVED_KEYS))
+        if reserved:
+            raise ValueError(f"metadata key(s) {reserved} are written by casey_nlp itself; choose other names")
+        content = model_file_bytes(self._arrays(), {**provenance, **(metadata or {})})
         return write_model_file(path, content, overwrite=overwrite)
 
     def _json_params(self) -> dict:
@@ -702,10 +739,17 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         unknown = sorted(set(params) - set(cls().get_params()))
         if unknown:
             raise ValueError(f"unknown parameters {unknown}")
+        problem = next((f"parameter {name}={value!r} is invalid" for name, value in params.items()
+                        if not _PARAMETER_CHECKS[name](value)), None)
+        if problem:
+            raise ValueError(problem)
         params = dict(params)
         if "ngram_range" in params:
             params["ngram_range"] = tuple(params["ngram_range"])
         model = cls(**params)
+        for name, array in arrays.items():
+            if array.dtype.kind == "f" and not np.isfinite(array).all():
+                raise ValueError(f"array {name!r} holds NaN or infinite values")
         union = model._features()
         blocks = dict(union.transformer_list)
         expected = {"classes", "coef", "intercept"}
@@ -724,6 +768,8 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
             words.vocabulary_ = dict(zip(vocabulary.tolist(), range(len(vocabulary))))
             if len(words.vocabulary_) != len(vocabulary):
                 raise ValueError("the vocabulary has repeated terms")
+            if len(vocabulary) and np.char.count(vocabulary, " ").max() + 1 > model.ngram_range[1]:
+                raise ValueError(f"the vocabulary holds n-grams longer than ngram_range {model.ngram_range}")
             words.fixed_vocabulary_ = False
             words.idf_ = idf  # the setter builds the fitted TfidfTransformer
             words._tfidf.n_features_in_ = len(vocabulary)
@@ -734,13 +780,16 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
             mean, scale = arrays["cue_mean"], arrays["cue_scale"]
             if mean.shape != (len(FEATURES),) or scale.shape != mean.shape:
                 raise ValueError(f"the cue scaling has {mean.shape} values for {len(FEATURES)} features")
+            if not (scale > 0).all():
+                raise ValueError("the cue scaling has a scale of 0 or less")
             counts, scaler = blocks["cues"].named_steps["count"], blocks["cues"].named_steps["scale"]
             counts.fit(None)
             scaler.mean_, scaler.scale_, scaler.var_ = mean, scale, scale**2
             scaler.n_features_in_ = len(FEATURES)
             width += len(FEATURES)
-        if classes.dtype.kind != "U" or classes.ndim != 1 or len(classes) < 2:
-            raise ValueError("the classes array is not a list of labels")
+        names = classes.tolist() if classes.dtype.kind == "U" and classes.ndim == 1 else []
+        if len(names) < 2 or len(set(names)) != len(names) or not set(names) <= set(LABELS):
+            raise ValueError("the classes array is not a list of two or more distinct labels")
         rows = 1 if len(classes) == 2 else len(classes)
         if coef.shape != (rows, width) or intercept.shape != (rows,):
             raise ValueError(f"coefficients of shape {coef.shape} do not fit {len(classes)} labels and {width} features")

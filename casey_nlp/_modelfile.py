@@ -21,8 +21,10 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +36,8 @@ SUFFIX = ".zip"
 # A shipped model unpacks to about 3 MB; far above that is not a model of
 # ours, and refusing it keeps a hostile "zip bomb" from filling memory.
 MAX_UNPACKED_BYTES = 512 * 2**20
+# Metadata keys the file format itself writes.
+RESERVED_KEYS = frozenset({"format", "format_version", "arrays"})
 # Fixed member timestamps: the same model always gives the same bytes, so
 # its SHA-256 identifies it.
 _EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -156,6 +160,8 @@ def read_model_file(path) -> tuple[dict, dict[str, np.ndarray], str]:
         raise ModelError(f"{path}: cannot be read ({error.strerror or error})") from None
     sha256 = hashlib.sha256(data).hexdigest()
     if not zipfile.is_zipfile(io.BytesIO(data)):
+        if data.startswith(b"PK\x03\x04"):
+            raise ModelError(f"{path}: a damaged or incomplete zip (an interrupted download?); save or fetch it again")
         raise ModelError(f"{path}: {_what_it_looks_like(data)}")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -165,16 +171,24 @@ def read_model_file(path) -> tuple[dict, dict[str, np.ndarray], str]:
                 raise ModelError(f"{path}: a zip file without {METADATA_MEMBER}; not a casey_nlp model")
             metadata = _metadata(path, archive.read(METADATA_MEMBER))
             arrays = {name: _array(path, archive, name, entry) for name, entry in metadata["arrays"].items()}
-    except zipfile.BadZipFile as error:  # includes a CRC mismatch
-        raise ModelError(f"{path}: damaged zip ({error}); save the model again") from None
+    except ModelError:
+        raise
+    # A damaged or crafted zip fails in many ways (bad deflate data, the
+    # "encrypted" flag, unknown compression methods, headers declaring more
+    # than is there); each is the same thing to the user.
+    except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, OSError, EOFError,
+            ValueError, MemoryError, RecursionError) as error:
+        raise ModelError(
+            f"{path}: a damaged model file ({type(error).__name__}: {str(error)[:120]}); save or fetch it again"
+        ) from None
     return metadata, arrays, sha256
 
 
 def _metadata(path: Path, raw: bytes) -> dict:
     try:
-        metadata = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ModelError(f"{path}: {METADATA_MEMBER} is not valid JSON ({error}); save the model again") from None
+        metadata = json.loads(raw.decode("utf-8"), parse_constant=_not_json)
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError
+        raise ModelError(f"{path}: {METADATA_MEMBER} is not valid JSON ({str(error)[:80]}); save the model again") from None
     if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
         raise ModelError(f"{path}: {METADATA_MEMBER} does not describe a casey_nlp model")
     version = metadata.get("format_version")
@@ -189,11 +203,22 @@ def _metadata(path: Path, raw: bytes) -> dict:
         raise ModelError(f"{path}: model file format {version} is no longer read; retrain the model")
     arrays = metadata.get("arrays")
     if not isinstance(arrays, dict) or not all(
-        isinstance(entry, dict) and isinstance(entry.get("member"), str) and isinstance(entry.get("sha256"), str)
-        for entry in arrays.values()
+        _ARRAY_NAME.fullmatch(name)
+        and isinstance(entry, dict)
+        and entry.get("member") == f"{name}.npy"  # one member per array: none is read twice
+        and isinstance(entry.get("sha256"), str)
+        for name, entry in arrays.items()
     ):
         raise ModelError(f"{path}: {METADATA_MEMBER} lists its arrays wrongly; save the model again")
     return metadata
+
+
+_ARRAY_NAME = re.compile(r"[a-z][a-z_]{0,39}")
+
+
+def _not_json(constant: str):
+    # Python's JSON reader accepts NaN and Infinity, which no saved model holds.
+    raise ValueError(f"{constant} is not JSON")
 
 
 def _array(path: Path, archive: zipfile.ZipFile, name: str, entry: dict) -> np.ndarray:
@@ -206,8 +231,18 @@ def _array(path: Path, archive: zipfile.ZipFile, name: str, entry: dict) -> np.n
             f"{path}: array {name!r} does not match its SHA-256 in {METADATA_MEMBER}; "
             "the file was changed after saving: save or retrain it again"
         )
+    stream = io.BytesIO(raw)
     try:
-        # allow_pickle=False: an object array (which would unpickle) is refused.
-        return np.load(io.BytesIO(raw), allow_pickle=False)
-    except ValueError as error:
-        raise ModelError(f"{path}: array {name!r} is not plain data ({error}); not a casey_nlp model") from None
+        version = np.lib.format.read_magic(stream)
+        read_header = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+        shape, _, dtype = read_header[version](stream)
+    except (ValueError, KeyError, EOFError, OSError):
+        raise ModelError(f"{path}: array {name!r} is not a .npy array; not a casey_nlp model") from None
+    if dtype.hasobject or dtype.kind not in "biufU":
+        raise ModelError(f"{path}: array {name!r} holds {dtype}, not numbers or text; not a casey_nlp model")
+    # The header declares the shape; a crafted one could ask for terabytes.
+    # Python ints (dtype=object) keep the product from overflowing.
+    if int(np.prod(shape, dtype=object)) * dtype.itemsize != len(raw) - stream.tell():
+        raise ModelError(f"{path}: array {name!r} declares a shape its data does not fill; the file is damaged")
+    stream.seek(0)
+    return np.load(stream, allow_pickle=False)

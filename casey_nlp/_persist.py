@@ -33,7 +33,8 @@ def _check(path: Path, meta: dict) -> None:
     from ._context import CONTEXT_VERSION
     from ._features import FEATURE_VERSION, analyzer_fingerprint
 
-    saved_by = (meta.get("saved_by") or {}).get("casey_nlp")
+    saved_by = meta.get("saved_by")
+    saved_by = saved_by.get("casey_nlp") if isinstance(saved_by, dict) else None
     if _version_tuple(saved_by) is None:
         raise ModelError(f"{path}: metadata does not say which casey_nlp saved it; not a casey_nlp model")
     if _version_tuple(saved_by) > _version_tuple(__version__):
@@ -56,8 +57,9 @@ def _check(path: Path, meta: dict) -> None:
             f"computes context feature set {CONTEXT_VERSION}; {_RETRAIN}"
         )
     labels = meta.get("labels")
-    if not isinstance(labels, list) or not set(labels) <= set(LABELS):
-        raise ModelError(f"{path}: its labels {labels} are not casey_nlp labels; not a casey_nlp model")
+    if not (isinstance(labels, list) and all(isinstance(label, str) and label in LABELS for label in labels)
+            and len(set(labels)) == len(labels) >= 2):
+        raise ModelError(f"{path}: its labels {str(labels)[:80]} are not casey_nlp labels; not a casey_nlp model")
     if not isinstance(meta.get("params"), dict):
         raise ModelError(f"{path}: metadata has no parameters; not a casey_nlp model")
 
@@ -93,7 +95,7 @@ def model_provenance(model) -> dict:
     meta = getattr(model, "metadata_", None) or {}
     return {
         "name": meta.get("name", "unsaved"),
-        "version": (meta.get("saved_by") or {}).get("casey_nlp", __version__),
+        "version": meta.get("saved_by", {}).get("casey_nlp", __version__),
         "sha256": meta.get("model_sha256"),
     }
 

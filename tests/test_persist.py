@@ -189,7 +189,7 @@ def test_zips_that_are_not_models_are_refused(tmp_path, saved):
     with pytest.raises(ModelError, match="without metadata.json"):
         load_model(path)
     _replace_array(saved, "coef", _npy_with_object_array())
-    with pytest.raises(ModelError, match="'coef' is not plain data"):
+    with pytest.raises(ModelError, match="'coef' holds object, not numbers or text"):
         load_model(saved)
 
 
@@ -329,3 +329,150 @@ def test_the_vocabulary_is_pickled_as_one_array_and_restored_exactly(model):
     for restored in (pickle.loads(pickle.dumps(model)), copy.deepcopy(model)):
         assert restored._words_vectorizer().vocabulary_ == vocabulary
         np.testing.assert_array_equal(restored.predict_proba(SENTENCES), model.predict_proba(SENTENCES))
+
+
+# --- Damaged and crafted files: one ModelError line each, never a traceback ---
+
+def _patch_zip_field(data: bytes, member: str, local_offset: int, central_offset: int, value: int) -> bytes:
+    """Set a 2-byte header field of ``member`` in both its local and its central header."""
+    data = bytearray(data)
+    for signature, offset, name_at in ((b"PK\x03\x04", local_offset, 30), (b"PK\x01\x02", central_offset, 46)):
+        start = data.find(signature)
+        while start != -1:
+            length_at = start + (26 if signature == b"PK\x03\x04" else 28)
+            length = int.from_bytes(data[length_at:length_at + 2], "little")
+            if data[start + name_at:start + name_at + length] == member.encode():
+                data[start + offset:start + offset + 2] = value.to_bytes(2, "little")
+            start = data.find(signature, start + 4)
+    return bytes(data)
+
+
+def _npy_declaring(shape) -> bytes:
+    """A .npy file whose header declares ``shape`` but holds 8 bytes of data."""
+    header = f"{{'descr': '<f8', 'fortran_order': False, 'shape': {shape!r}, }}"
+    header += " " * (64 - (10 + len(header) + 1) % 64) + "\n"
+    return b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode() + b"\0" * 8
+
+
+def test_byte_flips_anywhere_give_a_model_error(saved):
+    """The reviewer's fuzz: flipped bytes gave zlib.error and others; now each is a ModelError."""
+    original = saved.read_bytes()
+    rng = np.random.default_rng(0)
+    for position in rng.choice(len(original), size=60, replace=False):
+        damaged = bytearray(original)
+        damaged[position] ^= 0x5A
+        saved.write_bytes(bytes(damaged))
+        try:
+            load_model(saved)
+        except ModelError as error:
+            assert "\n" not in str(error) and str(saved) in str(error)
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda d: _patch_zip_field(d, "metadata.json", 6, 8, 1), "damaged model file"),  # "encrypted" flag
+        (lambda d: _patch_zip_field(d, "coef.npy", 8, 10, 9), "damaged model file"),  # deflate64: unsupported
+        (lambda d: d[: len(d) // 2], "damaged or incomplete zip"),  # an interrupted download
+    ],
+    ids=["encrypted-flag", "compression-method", "truncated"],
+)
+def test_damaged_zip_structures_give_a_model_error(saved, damage, message):
+    saved.write_bytes(damage(saved.read_bytes()))
+    with pytest.raises(ModelError, match=message):
+        load_model(saved)
+
+
+def test_an_array_header_cannot_ask_for_terabytes(saved):
+    _replace_array(saved, "intercept", _npy_declaring((10_000_000_000_000,)))
+    with pytest.raises(ModelError, match="'intercept' declares a shape its data does not fill"):
+        load_model(saved)
+
+
+def test_one_member_cannot_be_read_under_many_names(saved):
+    """The zip-bomb bypass: names pointing at the same member were each read and kept."""
+    members = _members(saved)
+    meta = json.loads(members["metadata.json"])
+    for i in range(5):
+        meta["arrays"][f"copy_{i}"] = dict(meta["arrays"]["coef"])
+    members["metadata.json"] = json.dumps(meta).encode()
+    _rewrite(saved, members)
+    with pytest.raises(ModelError, match="lists its arrays wrongly"):
+        load_model(saved)
+
+
+def _replace_metadata_text(path, text: str) -> None:
+    members = _members(path)
+    members["metadata.json"] = text.encode()
+    _rewrite(path, members)
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda text: "[" * 100_000, "not valid JSON"),
+        (lambda text: text.replace('"cue_weight": 0.15', '"cue_weight": NaN'), "not valid JSON"),
+    ],
+    ids=["deeply-nested", "nan"],
+)
+def test_metadata_that_is_not_plain_json_is_refused(saved, edit, message):
+    text = _members(saved)["metadata.json"].decode()
+    assert '"cue_weight": 0.15' in text
+    _replace_metadata_text(saved, edit(text))
+    with pytest.raises(ModelError, match=message):
+        load_model(saved)
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"saved_by": "0.3.0"}, "does not say which casey_nlp saved it"),
+        ({"labels": [["demand"]]}, "not casey_nlp labels"),
+        ({"labels": ["demand"] * 5}, "not casey_nlp labels"),
+        ({"params": {"ngram_range": [2, 1]}}, r"parameter ngram_range=\[2, 1\] is invalid"),
+        ({"params": {"ngram_range": [1, 2, 3]}}, "parameter ngram_range"),
+        ({"params": {"cue_weight": "x"}}, "parameter cue_weight='x' is invalid"),
+        ({"params": {"C": -1}}, "parameter C=-1 is invalid"),
+        ({"params": {"ngram_range": [1, 1]}}, r"n-grams longer than ngram_range \(1, 1\)"),
+    ],
+)
+def test_metadata_of_the_wrong_type_or_range_is_refused(saved, changes, message):
+    if "params" in changes:
+        changes = {"params": {**json.loads(_members(saved)["metadata.json"])["params"], **changes["params"]}}
+    _edit_metadata(saved, **changes)
+    with pytest.raises(ModelError, match=message) as caught:
+        load_model(saved)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "name, values, message",
+    [
+        ("coef", lambda a: np.full_like(a, np.nan), "'coef' holds NaN"),
+        ("idf", lambda a: np.full_like(a, np.inf), "'idf' holds NaN or infinite"),
+        ("cue_scale", np.zeros_like, "scale of 0"),
+        ("classes", lambda a: np.asarray(["demand"] * len(a)), "distinct labels"),
+    ],
+)
+def test_arrays_that_would_tag_silently_wrong_are_refused(saved, name, values, message):
+    array = np.load(io.BytesIO(_members(saved)[f"{name}.npy"]))
+    buffer = io.BytesIO()
+    np.save(buffer, values(array))
+    _replace_array(saved, name, buffer.getvalue())
+    with pytest.raises(ModelError, match=message):
+        load_model(saved)
+
+
+def test_every_parameter_is_checked_on_load():
+    from casey_nlp._model import _PARAMETER_CHECKS
+
+    defaults = SentenceClassifier()._json_params()
+    assert set(_PARAMETER_CHECKS) == set(defaults)  # a new parameter needs its check
+    assert all(_PARAMETER_CHECKS[name](value) for name, value in defaults.items())
+
+
+def test_save_refuses_metadata_that_would_overwrite_its_own(model, tmp_path):
+    for key in ("labels", "params", "arrays"):
+        with pytest.raises(ValueError, match=f"'{key}'.*written by casey_nlp itself"):
+            model.save(tmp_path / "m.zip", metadata={key: 1})
+    assert not (tmp_path / "m.zip").exists()
