@@ -22,7 +22,8 @@ import io
 import json
 import os
 import re
-import tempfile
+import secrets
+import stat
 import zipfile
 import zlib
 from pathlib import Path
@@ -102,13 +103,16 @@ def write_model_file(path, content: bytes, *, overwrite: bool = False) -> Path:
     never a mix, and no stray file with the model's name.
     """
     path = check_writable(path, overwrite=overwrite)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # Created with mode 0666 so the process umask applies, as for any new
+    # file (mkstemp would make it 0600, and reading the umask means changing
+    # it, which is not thread-safe).
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(content)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp creates 0600 files
         if path.exists() and not overwrite:  # appeared while we were writing
             raise ModelError(f"{path}: already exists; choose another path or pass overwrite=True (--force)")
         os.replace(temporary, path)
@@ -116,12 +120,6 @@ def write_model_file(path, content: bytes, *, overwrite: bool = False) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _what_it_looks_like(data: bytes) -> str:
@@ -151,9 +149,16 @@ def read_model_file(path) -> tuple[dict, dict[str, np.ndarray], str]:
     """
     path = Path(path)
     try:
+        # Checked before reading: a FIFO would block and /dev/zero never ends.
+        status = path.stat()
+        if stat.S_ISREG(status.st_mode) and status.st_size > MAX_UNPACKED_BYTES:
+            raise ModelError(f"{path}: {status.st_size >> 20} MB, far larger than any casey_nlp model")
+        if not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
+            raise ModelError(f"{path}: not a regular file; pass the model file (a {SUFFIX} written by model.save)")
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ModelError(f"{path}: model file not found") from None
+        hint = f"; did you mean {path.with_suffix(SUFFIX)}?" if path.with_suffix(SUFFIX).is_file() else ""
+        raise ModelError(f"{path}: model file not found{hint}") from None
     except IsADirectoryError:
         raise ModelError(f"{path}: is a folder; pass the model file (a {SUFFIX} written by model.save)") from None
     except OSError as error:

@@ -476,3 +476,26 @@ def test_save_refuses_metadata_that_would_overwrite_its_own(model, tmp_path):
         with pytest.raises(ValueError, match=f"'{key}'.*written by casey_nlp itself"):
             model.save(tmp_path / "m.zip", metadata={key: 1})
     assert not (tmp_path / "m.zip").exists()
+
+
+def test_a_saved_model_gets_the_permissions_of_any_new_file(model, tmp_path):
+    mask = os.umask(0o022)
+    try:
+        path = model.save(tmp_path / "m.zip")
+    finally:
+        os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_path_without_the_suffix_is_pointed_at_the_model(model, tmp_path):
+    model.save(tmp_path / "mine.zip")
+    with pytest.raises(ModelError, match=r"mine: model file not found; did you mean .*mine\.zip\?"):
+        load_model(tmp_path / "mine")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a FIFO")
+def test_a_fifo_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "model.zip"
+    os.mkfifo(fifo)
+    with pytest.raises(ModelError, match="not a regular file"):
+        load_model(fifo)
