@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._data import DataError
+from ._data import DataError, json_limit_problem
 
 # Suffixes a folder is searched for, compared case-insensitively (A.TXT too).
 TEXT_SUFFIXES = (".txt",)
@@ -256,6 +256,9 @@ def read_jsonl(lines, source: str, encoding: str | None = None):
             record = json.loads(line)
         except json.JSONDecodeError as error:
             yield Unreadable(where, f"{where}: not valid JSON ({error.msg}); expected one object per line")
+            continue
+        except (ValueError, RecursionError) as error:  # too-long number, too-deep nesting: still just a bad line
+            yield Unreadable(where, f"{where}: {json_limit_problem(error)}; expected one flat object per line")
             continue
         if not isinstance(record, dict) or "id" not in record or not isinstance(record.get("text"), str):
             yield Unreadable(where, f"{where}: expected a JSON object with 'id' and a string 'text'")
