@@ -434,22 +434,26 @@ def explain_many(inputs, *, model=None, top=8, min_confidence=None):
     Yields
     ------
     (DocumentResult, list of Explanation)
-        One pair per input, in order; a document that cannot be read gives
-        a result with ``error`` set and no explanations.
+        One pair per input, in order; a document that cannot be read, is
+        longer than 10,000,000 characters or cannot be split gives a result
+        with ``error`` set and no explanations; the run goes on.
     """
-    from ._classify import DocumentResult, TaggedSentence, check_min_confidence
+    from ._classify import DocumentResult, TaggedSentence, _checked_inputs, _split, check_min_confidence
     from ._inputs import _read_document
     from ._persist import load_model
-    from ._segment import split_sentences
 
+    items = _checked_inputs(inputs)  # the containers classify_many refuses, refused alike
     model = load_model() if model is None else model
     min_confidence = check_min_confidence(min_confidence)
-    for position, item in enumerate(inputs):
+    for position, item in enumerate(items):
         source, text, error = _read_document(item, position)
-        if error or not text:
+        # classify_many's protections (size limit, a splitter failure becoming
+        # this document's error) apply here too: --explain must not be the
+        # way round them.
+        sentences, error = _split(source, text, error)
+        if not sentences:
             yield DocumentResult(source, [], error), []
             continue
-        sentences = split_sentences(text)
         explanations = explain_in_context(sentences, model=model, top=top)
         tagged = [
             # Scores in LABELS order, as classify gives them.
