@@ -167,9 +167,10 @@ def classify(text: str, *, model=None, min_confidence=None) -> list[TaggedSenten
         If ``text`` is not a str, or ``min_confidence`` is not a number.
     ValueError
         If ``min_confidence`` is outside 0 to 1, or ``text`` is longer than
-        10,000,000 characters: one document is read whole, so its memory
-        grows with it. Split a longer text into documents and tag them with
-        :func:`classify_many`.
+        10,000,000 characters or splits into more than 200,000 sentences:
+        one document is read whole, so its memory grows with it (by about a
+        kilobyte per sentence). Split a longer text into documents and tag
+        them with :func:`classify_many`.
 
     Examples
     --------
@@ -194,11 +195,12 @@ def classify(text: str, *, model=None, min_confidence=None) -> list[TaggedSenten
             "read files with open(path, encoding='utf-8').read(), "
             "or use classify_sentences for a list of sentences"
         )
-    from ._context import check_document_length
+    from ._context import check_document_length, check_sentence_count
 
     min_confidence = check_min_confidence(min_confidence)
     check_document_length(text, "classify")
     sentences = split_sentences(text)
+    check_sentence_count(len(sentences), "classify")  # the cost is per sentence, not per character
     if not sentences:
         return []
     model = _model(model)
@@ -349,7 +351,7 @@ class DocumentResult(NamedTuple):
 
 def _split(source, text, error):
     """``(sentences, error)``: one document's failure must not stop a corpus run."""
-    from ._context import MAX_DOCUMENT_CHARS
+    from ._context import MAX_DOCUMENT_CHARS, sentence_count_problem
 
     if error or not text:
         return [], error
@@ -359,9 +361,11 @@ def _split(source, text, error):
             "may have; split it into documents (e.g. one per press release)"
         )
     try:
-        return split_sentences(text), None
+        sentences = split_sentences(text)
     except Exception as failure:  # reported as this document's error, not raised
         return [], f"{source}: could not be split into sentences ({type(failure).__name__}: {failure})"
+    problem = sentence_count_problem(len(sentences))  # the cost is per sentence, not per character
+    return ([], f"{source}: {problem}") if problem else (sentences, None)
 
 
 def _tag_batch(batch, model, min_confidence=None):
@@ -426,15 +430,16 @@ def classify_many(inputs, *, n_jobs=1, model=None, batch_size=64, min_confidence
     -------
     iterator of DocumentResult
         ``(source, sentences, error)`` per input, in order. A file that
-        cannot be read or decoded gives a result with ``error`` set and no
-        sentences; the run goes on.
+        cannot be read or decoded, an item of an unknown type, or a
+        document longer than 10,000,000 characters, of more than 200,000
+        sentences or that cannot be split gives a result with ``error`` set
+        and no sentences; the run goes on.
 
     Raises
     ------
     TypeError
         If ``inputs`` is a single str or path, bytes, a DataFrame, a dict, a
-        set or not iterable (at once), or an item is of an unknown type
-        (when it is reached).
+        set or not iterable (at once).
     ValueError
         If ``min_confidence`` is outside 0 to 1.
 

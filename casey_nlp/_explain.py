@@ -396,7 +396,8 @@ def explain_document(text: str, *, model=None, top=8) -> list[Explanation]:
     Raises
     ------
     ValueError
-        If ``text`` is longer than ``classify`` accepts (10,000,000 characters).
+        If ``text`` is longer than ``classify`` accepts (10,000,000
+        characters, or more than 200,000 sentences).
 
     Examples
     --------
@@ -404,13 +405,15 @@ def explain_document(text: str, *, model=None, top=8) -> list[Explanation]:
     >>> [e.label for e in casey_nlp.explain_document("The Met must change. ENDS")]
     ['demand', 'other']
     """
-    from ._context import check_document_length
+    from ._context import check_document_length, check_sentence_count
     from ._segment import split_sentences
 
     if not isinstance(text, str):
         raise TypeError(f"explain_document expects the document as a str, got {type(text).__name__}")
     check_document_length(text, "explain_document")
-    return explain_in_context(split_sentences(text), model=model, top=top)
+    sentences = split_sentences(text)
+    check_sentence_count(len(sentences), "explain_document")  # the cost is per sentence, not per character
+    return explain_in_context(sentences, model=model, top=top)
 
 
 def explain_many(inputs, *, model=None, top=8, min_confidence=None):
