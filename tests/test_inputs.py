@@ -87,6 +87,15 @@ def test_an_empty_folder_is_an_error_in_the_stream(tmp_path):
     assert result.error == f"{tmp_path}: folder has no *.txt files" and result.sentences == []
 
 
+def test_a_folder_of_jsonl_read_as_text_says_to_use_input_format_jsonl(tmp_path):
+    (tmp_path / "feed.jsonl").write_text('{"id": "a", "text": "ENDS"}\n', encoding="utf-8")
+    (result,) = classify_many(DocumentInputs([str(tmp_path)]))
+    assert result.error == f"{tmp_path}: folder has no *.txt files (use --input-format jsonl for .jsonl files)"
+    # Commands without --input-format (suggest, report) do not suggest it.
+    (item,) = DocumentInputs([str(tmp_path)], jsonl_hint=False)
+    assert item.error == f"{tmp_path}: folder has no *.txt files"
+
+
 def test_files_to_read_survive_pickling_for_worker_processes():
     for item in (TextFile("a.txt", "cp1252"), Unreadable("b.txt", "b.txt: file not found")):
         assert pickle.loads(pickle.dumps(item)) == item
