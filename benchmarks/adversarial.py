@@ -96,7 +96,12 @@ def time_table(entry, sizes, limit):
     for name, generate in GENERATORS.items():
         row, times = [name], []
         for n in sizes:
-            seconds = _timed(call, generate(n), limit)
+            try:
+                seconds = _timed(call, generate(n), limit)
+            except ValueError:  # over one document's sentence cap: refused after splitting, not timed
+                row.append("refused")
+                times.append(None)
+                break
             times.append(seconds)
             row.append(f">{limit} s" if seconds is None else f"{seconds:.3f} s")
             if seconds is None:

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from ._labels import LABELS
 from ._inputs import _read_document  # files, stdin and JSONL are read there
-from ._model import as_sentences
+from ._model import _columns, _example_column, _is_pandas, as_sentences
 from ._persist import load_model
 from ._segment import split_sentences
 
@@ -102,57 +102,8 @@ def check_min_confidence(value):
     return value
 
 
-def _is_pandas(obj, class_name: str) -> bool:
-    # Recognised by name, so that pandas is never imported for the check.
-    kind = type(obj)
-    return kind.__name__ == class_name and kind.__module__.split(".")[0] == "pandas"
-
-
-def _columns(frame) -> str:
-    names = [repr(name) for name in list(frame.columns)[:6]]
-    return ", ".join(names) + (", ..." if len(frame.columns) > 6 else "")
-
-
-def _example_column(frame) -> str:
-    return repr("text" if "text" in frame.columns or not len(frame.columns) else frame.columns[-1])
-
-
-def _checked_sentences(sentences):
-    """Refuse containers whose iteration would tag the wrong thing (or fail obscurely)."""
-    if _is_pandas(sentences, "DataFrame"):
-        raise TypeError(
-            "sentences is a pandas DataFrame, whose iteration gives its column names; "
-            f"pass the column that holds the sentences, such as df[{_example_column(sentences)}] "
-            f"(columns: {_columns(sentences)})"
-        )
-    if _is_pandas(sentences, "Series"):
-        return sentences.tolist()  # its values, in order; the index plays no part
-    if isinstance(sentences, (bytes, bytearray)):
-        raise TypeError("sentences is bytes; decode it first (data.decode('utf-8')) and pass a list of str")
-    if isinstance(sentences, os.PathLike):
-        raise TypeError(
-            "sentences is a path, not a list of sentences; to tag a file use "
-            "classify(path.read_text(encoding='utf-8')) or classify_many([path])"
-        )
-    if isinstance(sentences, dict):
-        raise TypeError(
-            "sentences is a dict, whose iteration gives its keys; "
-            "pass list(d.values()) to tag the values (or list(d) for the keys)"
-        )
-    if isinstance(sentences, (set, frozenset)):
-        raise TypeError("sentences is a set, which has no order to match the labels to; pass a list, such as sorted(s)")
-    if not isinstance(sentences, str):
-        try:
-            iter(sentences)
-        except TypeError:
-            raise TypeError(
-                f"sentences must be a list of sentences (str), got {type(sentences).__name__}"
-            ) from None
-    return sentences
-
-
 def _checked_inputs(inputs):
-    """classify_many's counterpart of :func:`_checked_sentences`; returns an iterator."""
+    """classify_many's counterpart of :func:`casey_nlp._model.as_sentences`; returns an iterator."""
     if isinstance(inputs, str):
         raise TypeError("classify_many expects an iterable of documents; for one text use classify(text)")
     if _is_pandas(inputs, "DataFrame"):
@@ -216,9 +167,10 @@ def classify(text: str, *, model=None, min_confidence=None) -> list[TaggedSenten
         If ``text`` is not a str, or ``min_confidence`` is not a number.
     ValueError
         If ``min_confidence`` is outside 0 to 1, or ``text`` is longer than
-        10,000,000 characters: one document is read whole, so its memory
-        grows with it. Split a longer text into documents and tag them with
-        :func:`classify_many`.
+        10,000,000 characters or splits into more than 200,000 sentences:
+        one document is read whole, so its memory grows with it (by about a
+        kilobyte per sentence). Split a longer text into documents and tag
+        them with :func:`classify_many`.
 
     Examples
     --------
@@ -243,11 +195,12 @@ def classify(text: str, *, model=None, min_confidence=None) -> list[TaggedSenten
             "read files with open(path, encoding='utf-8').read(), "
             "or use classify_sentences for a list of sentences"
         )
-    from ._context import check_document_length
+    from ._context import check_document_length, check_sentence_count
 
     min_confidence = check_min_confidence(min_confidence)
     check_document_length(text, "classify")
     sentences = split_sentences(text)
+    check_sentence_count(len(sentences), "classify")  # the cost is per sentence, not per character
     if not sentences:
         return []
     model = _model(model)
@@ -344,7 +297,7 @@ def classify_sentences(sentences, *, model=None, return_scores=False, min_confid
     >>> labels, unsure
     (['demand'], [False])
     """
-    texts = as_sentences(_checked_sentences(sentences), "sentences")
+    texts = as_sentences(sentences, "sentences")  # refuses DataFrames, dicts, sets, as fit/predict do
     min_confidence = check_min_confidence(min_confidence)
     model = _model(model)
     if not texts:
@@ -398,7 +351,7 @@ class DocumentResult(NamedTuple):
 
 def _split(source, text, error):
     """``(sentences, error)``: one document's failure must not stop a corpus run."""
-    from ._context import MAX_DOCUMENT_CHARS
+    from ._context import MAX_DOCUMENT_CHARS, sentence_count_problem
 
     if error or not text:
         return [], error
@@ -408,9 +361,11 @@ def _split(source, text, error):
             "may have; split it into documents (e.g. one per press release)"
         )
     try:
-        return split_sentences(text), None
+        sentences = split_sentences(text)
     except Exception as failure:  # reported as this document's error, not raised
         return [], f"{source}: could not be split into sentences ({type(failure).__name__}: {failure})"
+    problem = sentence_count_problem(len(sentences))  # the cost is per sentence, not per character
+    return ([], f"{source}: {problem}") if problem else (sentences, None)
 
 
 def _tag_batch(batch, model, min_confidence=None):
@@ -475,15 +430,16 @@ def classify_many(inputs, *, n_jobs=1, model=None, batch_size=64, min_confidence
     -------
     iterator of DocumentResult
         ``(source, sentences, error)`` per input, in order. A file that
-        cannot be read or decoded gives a result with ``error`` set and no
-        sentences; the run goes on.
+        cannot be read or decoded, an item of an unknown type, or a
+        document longer than 10,000,000 characters, of more than 200,000
+        sentences or that cannot be split gives a result with ``error`` set
+        and no sentences; the run goes on.
 
     Raises
     ------
     TypeError
         If ``inputs`` is a single str or path, bytes, a DataFrame, a dict, a
-        set or not iterable (at once), or an item is of an unknown type
-        (when it is reached).
+        set or not iterable (at once).
     ValueError
         If ``min_confidence`` is outside 0 to 1.
 

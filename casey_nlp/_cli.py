@@ -380,7 +380,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="documents to choose from (text files, or folders of *.txt); - reads stdin")
     suggest.add_argument("--n", type=_positive_int, default=20, help="how many sentences (default: 20)")
     suggest.add_argument("--out", required=True,
-                         help="CSV to write (text,label,guess,confidence,doc_id); - for stdout")
+                         help="CSV to write (text,label,guess,confidence,source,lead_in); - for stdout")
     suggest.add_argument("--diversity", type=_non_negative_float, default=0.5,
                          help="penalty on picks similar to earlier picks; 0 is plain uncertainty (default: 0.5)")
     suggest.add_argument("--model", help="a model saved with `casey-nlp train` (default: the shipped model)")

@@ -203,10 +203,21 @@ CONTEXT_VERSION = f"{_FUNCTION_REVISION}-" + hashlib.sha256(
 
 # The context stage reads a document whole (its mean, its headings, which
 # quotation is open), so one document cannot be tagged in pieces and its
-# memory grows with its length: measured, classify holds about 10 bytes per
-# character of a 50 MB document beyond the loaded model. A press release is
-# tens of kilobytes; a text a thousand times longer is a corpus pasted together.
+# memory grows with it. A press release is tens of kilobytes; a text a
+# thousand times longer is a corpus pasted together.
 MAX_DOCUMENT_CHARS = 10_000_000
+
+# Characters alone do not bound the cost: it is per sentence (a Sentence, a
+# feature row, a probability row each), and text such as "?! ?! ?! " has a
+# sentence every 1.5 characters, so 10,000,000 characters could be millions of
+# sentences (gigabytes, minutes). Measured with /usr/bin/time -v (command in
+# README, "Speed"): about 0.8 to 0.9 kB per sentence beyond the loaded model
+# for "?! " text, about 1.3 kB for ordinary sentences, so this cap holds one
+# document to a few hundred MB (the split before the count is known still
+# costs: 1.36 GB and 4 minutes for 10,000,000 characters of "?! "). The
+# bundled corpus's longest document has 99 sentences; 200,000 is far above
+# any press release.
+MAX_DOCUMENT_SENTENCES = 200_000
 
 
 def check_document_length(text: str, caller: str) -> None:
@@ -214,6 +225,25 @@ def check_document_length(text: str, caller: str) -> None:
     if len(text) > MAX_DOCUMENT_CHARS:
         raise ValueError(
             f"text is {len(text):,} characters; {caller} reads at most {MAX_DOCUMENT_CHARS:,} at once: "
+            "split it into documents (e.g. one per press release) and tag them with casey_nlp.classify_many"
+        )
+
+
+def sentence_count_problem(count: int) -> str | None:
+    """Why a document of ``count`` sentences is too many to read whole, or None."""
+    if count <= MAX_DOCUMENT_SENTENCES:
+        return None
+    return (
+        f"{count:,} sentences, more than the {MAX_DOCUMENT_SENTENCES:,} one document may have; "
+        "split it into documents (e.g. one per press release)"
+    )
+
+
+def check_sentence_count(count: int, caller: str) -> None:
+    """Refuse a document of too many sentences to read whole, saying how to tag it instead."""
+    if count > MAX_DOCUMENT_SENTENCES:
+        raise ValueError(
+            f"text splits into {count:,} sentences; {caller} reads at most {MAX_DOCUMENT_SENTENCES:,} at once: "
             "split it into documents (e.g. one per press release) and tag them with casey_nlp.classify_many"
         )
 

@@ -499,6 +499,21 @@ def _header_problem(header: list[str], missing: list[str]) -> str:
     )
 
 
+def json_limit_problem(error: Exception) -> str:
+    """What a JSON line that parses but exceeds Python's limits is, in one line.
+
+    ``json.loads`` raises a plain ValueError for an integer of more than
+    4,300 digits (Python's int-string limit) and RecursionError for
+    nesting deeper than the interpreter's stack; neither is a
+    JSONDecodeError, yet both are one bad line, not a reason to stop.
+    """
+    if isinstance(error, RecursionError):
+        return "JSON nested too deeply to read"
+    if "integer string conversion" in str(error):
+        return "a JSON number too long to read (more than 4,300 digits)"
+    return "not readable as JSON (" + " ".join(str(error).split()) + ")"
+
+
 def _jsonl_records(path: Path, lines, problems: _Problems):
     """Yield ``(line, record)`` per JSON object, reporting the lines that are not one and going on."""
     import json
@@ -516,6 +531,10 @@ def _jsonl_records(path: Path, lines, problems: _Problems):
             record = json.loads(content)
         except json.JSONDecodeError as error:
             problems.add(where, f"not valid JSON ({error.msg}, column {error.colno}); write one object per line, "
+                                'such as {"text": "...", "label": "demand"}')
+            continue
+        except (ValueError, RecursionError) as error:  # too-long number, too-deep nesting: still just a bad line
+            problems.add(where, f"{json_limit_problem(error)}; write one flat object per line, "
                                 'such as {"text": "...", "label": "demand"}')
             continue
         if not isinstance(record, dict):

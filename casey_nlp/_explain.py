@@ -396,7 +396,8 @@ def explain_document(text: str, *, model=None, top=8) -> list[Explanation]:
     Raises
     ------
     ValueError
-        If ``text`` is longer than ``classify`` accepts (10,000,000 characters).
+        If ``text`` is longer than ``classify`` accepts (10,000,000
+        characters, or more than 200,000 sentences).
 
     Examples
     --------
@@ -404,13 +405,15 @@ def explain_document(text: str, *, model=None, top=8) -> list[Explanation]:
     >>> [e.label for e in casey_nlp.explain_document("The Met must change. ENDS")]
     ['demand', 'other']
     """
-    from ._context import check_document_length
+    from ._context import check_document_length, check_sentence_count
     from ._segment import split_sentences
 
     if not isinstance(text, str):
         raise TypeError(f"explain_document expects the document as a str, got {type(text).__name__}")
     check_document_length(text, "explain_document")
-    return explain_in_context(split_sentences(text), model=model, top=top)
+    sentences = split_sentences(text)
+    check_sentence_count(len(sentences), "explain_document")  # the cost is per sentence, not per character
+    return explain_in_context(sentences, model=model, top=top)
 
 
 def explain_many(inputs, *, model=None, top=8, min_confidence=None):
@@ -434,22 +437,26 @@ def explain_many(inputs, *, model=None, top=8, min_confidence=None):
     Yields
     ------
     (DocumentResult, list of Explanation)
-        One pair per input, in order; a document that cannot be read gives
-        a result with ``error`` set and no explanations.
+        One pair per input, in order; a document that cannot be read, is
+        longer than 10,000,000 characters or cannot be split gives a result
+        with ``error`` set and no explanations; the run goes on.
     """
-    from ._classify import DocumentResult, TaggedSentence, check_min_confidence
+    from ._classify import DocumentResult, TaggedSentence, _checked_inputs, _split, check_min_confidence
     from ._inputs import _read_document
     from ._persist import load_model
-    from ._segment import split_sentences
 
+    items = _checked_inputs(inputs)  # the containers classify_many refuses, refused alike
     model = load_model() if model is None else model
     min_confidence = check_min_confidence(min_confidence)
-    for position, item in enumerate(inputs):
+    for position, item in enumerate(items):
         source, text, error = _read_document(item, position)
-        if error or not text:
+        # classify_many's protections (size limit, a splitter failure becoming
+        # this document's error) apply here too: --explain must not be the
+        # way round them.
+        sentences, error = _split(source, text, error)
+        if not sentences:
             yield DocumentResult(source, [], error), []
             continue
-        sentences = split_sentences(text)
         explanations = explain_in_context(sentences, model=model, top=top)
         tagged = [
             # Scores in LABELS order, as classify gives them.

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._data import DataError
+from ._data import DataError, json_limit_problem
 
 # Suffixes a folder is searched for, compared case-insensitively (A.TXT too).
 TEXT_SUFFIXES = (".txt",)
@@ -257,6 +257,9 @@ def read_jsonl(lines, source: str, encoding: str | None = None):
         except json.JSONDecodeError as error:
             yield Unreadable(where, f"{where}: not valid JSON ({error.msg}); expected one object per line")
             continue
+        except (ValueError, RecursionError) as error:  # too-long number, too-deep nesting: still just a bad line
+            yield Unreadable(where, f"{where}: {json_limit_problem(error)}; expected one flat object per line")
+            continue
         if not isinstance(record, dict) or "id" not in record or not isinstance(record.get("text"), str):
             yield Unreadable(where, f"{where}: expected a JSON object with 'id' and a string 'text'")
             continue
@@ -296,6 +299,10 @@ class DocumentInputs:
     folders : bool, default=True
         Whether a folder stands for its files; if False it is reported as
         not a text file.
+    jsonl_hint : bool, default=True
+        Whether a folder of ``*.jsonl`` files only, read as text, is
+        reported with "(use --input-format jsonl for .jsonl files)"; False
+        for commands that have no such option.
 
     Attributes
     ----------
@@ -304,7 +311,7 @@ class DocumentInputs:
         stdin or JSONL).
     """
 
-    def __init__(self, names, *, input_format="text", encoding=None, stdin=None, folders=True):
+    def __init__(self, names, *, input_format="text", encoding=None, stdin=None, folders=True, jsonl_hint=True):
         if input_format not in ("text", "jsonl"):
             raise ValueError(f"input_format must be 'text' or 'jsonl', got {input_format!r}")
         self.input_format, self.encoding, self.stdin = input_format, check_encoding(encoding), stdin
@@ -315,7 +322,10 @@ class DocumentInputs:
                 found = find_documents(name, suffixes)
                 if not found:
                     wanted = " or ".join(f"*{s}" for s in suffixes)
-                    self._items.append(Unreadable(name, f"{name}: folder has no {wanted} files"))
+                    # A folder of JSONL read as text is the likely mistake; say the way out.
+                    hint = (jsonl_hint and input_format == "text" and find_documents(name, JSONL_SUFFIXES))
+                    advice = " (use --input-format jsonl for .jsonl files)" if hint else ""
+                    self._items.append(Unreadable(name, f"{name}: folder has no {wanted} files{advice}"))
                 self._items.extend(TextFile(str(p), self.encoding) for p in found)
             else:
                 self._items.append(name if name == "-" else TextFile(name, self.encoding))
@@ -384,7 +394,8 @@ def read_texts(names, *, encoding=None, folders=True, stdin=None) -> dict:
         At the first input that cannot be read, naming it.
     """
     texts = {}
-    inputs = DocumentInputs(names, encoding=encoding, stdin=stdin, folders=folders)
+    # suggest and report read text only: no --input-format to suggest.
+    inputs = DocumentInputs(names, encoding=encoding, stdin=stdin, folders=folders, jsonl_hint=False)
     for position, item in enumerate(inputs):
         source, text, error = _read_document(item, position)
         if error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import os
 import weakref
 from contextlib import contextmanager
 from functools import partial
@@ -49,17 +50,62 @@ def _softmax(scores):
     return scores
 
 
+def _is_pandas(obj, class_name: str) -> bool:
+    # Recognised by name, so that pandas is never imported for the check.
+    kind = type(obj)
+    return kind.__name__ == class_name and kind.__module__.split(".")[0] == "pandas"
+
+
+def _columns(frame) -> str:
+    names = [repr(name) for name in list(frame.columns)[:6]]
+    return ", ".join(names) + (", ..." if len(frame.columns) > 6 else "")
+
+
+def _example_column(frame) -> str:
+    return repr("text" if "text" in frame.columns or not len(frame.columns) else frame.columns[-1])
+
+
 def as_sentences(X, argument: str = "X") -> list:
     """Check that ``X`` is a list of sentences: strings, or ``Sentence`` objects.
 
     ``Sentence`` objects (from :func:`casey_nlp.split_sentences`) are kept as
-    they are, because their list context is a feature.
+    they are, because their list context is a feature. A pandas Series
+    gives its values. Containers whose iteration would give the wrong thing
+    (a DataFrame its column names, a dict its keys, a set no order) are
+    refused here, below both the estimator (fit, predict) and
+    ``classify_sentences``, so that every entry point refuses them alike.
     """
     if isinstance(X, str):
         raise TypeError(
             f"{argument} must be a list of sentences, not a single str; "
             "wrap it in a list, or use casey_nlp.classify(text) for a whole document"
         )
+    if _is_pandas(X, "DataFrame"):
+        raise TypeError(
+            f"{argument} is a pandas DataFrame, whose iteration gives its column names; "
+            f"pass the column that holds the sentences, such as df[{_example_column(X)}] "
+            f"(columns: {_columns(X)})"
+        )
+    if _is_pandas(X, "Series"):
+        return as_sentences(X.tolist(), argument)  # its values, in order; the index plays no part
+    if isinstance(X, (bytes, bytearray)):
+        raise TypeError(f"{argument} is bytes; decode it first (data.decode('utf-8')) and pass a list of str")
+    if isinstance(X, os.PathLike):
+        raise TypeError(
+            f"{argument} is a path, not a list of sentences; to tag a file use "
+            "classify(path.read_text(encoding='utf-8')) or classify_many([path])"
+        )
+    if isinstance(X, dict):
+        raise TypeError(
+            f"{argument} is a dict, whose iteration gives its keys; "
+            "pass list(d.values()) to tag the values (or list(d) for the keys)"
+        )
+    if isinstance(X, (set, frozenset)):
+        raise TypeError(f"{argument} is a set, which has no order to match the labels to; pass a list, such as sorted(s)")
+    try:
+        iter(X)
+    except TypeError:
+        raise TypeError(f"{argument} must be a list of sentences (str), got {type(X).__name__}") from None
     items = list(X)
     for i, item in enumerate(items):
         if not isinstance(getattr(item, "text", item), str):

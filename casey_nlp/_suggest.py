@@ -20,7 +20,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-SUGGESTION_COLUMNS = ("text", "label", "guess", "confidence", "doc_id", "lead_in")
+# The document is named in ``source``, not ``doc_id``: rows are in usefulness
+# order, mixing documents and skipping sentences, and training reads each run
+# of one doc_id as a document in reading order. Without doc_id each row is
+# read alone (see casey_nlp._data.context_groups).
+SUGGESTION_COLUMNS = ("text", "label", "guess", "confidence", "source", "lead_in")
 DEFAULT_DIVERSITY = 0.5
 
 
@@ -173,7 +177,7 @@ def suggest(texts_or_sentences, n=20, *, model=None, diversity=DEFAULT_DIVERSITY
         every str is **one sentence**. ``Sentence`` objects are always taken
         as one sentence (with their list context). A single str is one
         document (or one sentence). A mapping ``{name: text}`` names each
-        document; the name becomes ``source`` and the CSV's ``doc_id``.
+        document; the name becomes ``source`` and the CSV's ``source`` column.
     n : int, default=20
         How many sentences to return (fewer if there are not that many).
     model : SentenceClassifier, optional
@@ -244,7 +248,7 @@ def suggest(texts_or_sentences, n=20, *, model=None, diversity=DEFAULT_DIVERSITY
 
 
 def write_suggestions_csv(suggestions, path, *, overwrite=False, escape_formulas=True, model_info=None):
-    """Write suggestions as a CSV to fill in: ``text,label,guess,confidence,doc_id,lead_in``.
+    """Write suggestions as a CSV to fill in: ``text,label,guess,confidence,source,lead_in``.
 
     ``label`` is left blank for you to fill with one of
     ``demand, finding, statistic, case_study, other`` (``guess`` is the
@@ -254,7 +258,10 @@ def write_suggestions_csv(suggestions, path, *, overwrite=False, escape_formulas
     so delete the rows you do not want to label. ``lead_in`` is the
     sentence that introduces a list item's list (empty for other
     sentences); keep it, so that training reads the item in its list as
-    the model read it here.
+    the model read it here. ``source`` names the document a sentence came
+    from, for you; training ignores it and reads each row on its own, since
+    the rows are picks from anywhere in the documents, not a document's
+    sentences in reading order (which a ``doc_id`` column would claim).
 
     Parameters
     ----------
@@ -287,7 +294,7 @@ def write_suggestions_csv(suggestions, path, *, overwrite=False, escape_formulas
         columns += list(provenance)
     rows = [
         {"text": safe(s.text), "label": "", "guess": s.guess, "confidence": f"{s.confidence:.3f}",
-         "doc_id": safe(s.source or ""), "lead_in": safe(s.lead_in), **provenance}
+         "source": safe(s.source or ""), "lead_in": safe(s.lead_in), **provenance}
         for s in suggestions
     ]
 

@@ -71,10 +71,13 @@ def test_default_model_is_loaded_once_per_process():
 
 
 def test_ten_megabytes_of_text_is_tagged():
-    paragraph = "Officers must be vetted again. 40% of staff reported bullying.\n\n"
+    # Sentences of 50 characters or more on average: 10,000,000 characters
+    # then stay under the 200,000-sentence cap too (shorter ones need splitting).
+    paragraph = ("Officers must be vetted again before they return to duty. "
+                 "40% of staff reported bullying at work last year.\n\n")
     text = paragraph * (10_000_000 // len(paragraph))
     tagged = classify(text)
-    assert len(tagged) == 2 * (10_000_000 // len(paragraph))
+    assert len(tagged) == 2 * (10_000_000 // len(paragraph)) <= 200_000
     assert tagged[-1].end == len(text.rstrip())
 
 
@@ -348,3 +351,30 @@ def test_classify_many_reports_an_oversized_document_and_tags_the_rest():
     assert [r.source for r in results] == ["0", "huge", "2"]
     assert results[1].sentences == [] and "huge: 10,000,0" in results[1].error and "split it" in results[1].error
     assert [s.label for s in results[0].sentences] == ["other"] and results[2].sentences
+
+
+def test_a_document_of_too_many_sentences_is_refused_after_splitting(monkeypatch):
+    # The cost is per sentence: "?! ?! " packs a sentence into every 1.5
+    # characters, so the character limit alone does not bound memory. The cap
+    # is lowered here so that the test splits a few sentences, not 200,001.
+    from casey_nlp import _context, classify_many
+    from casey_nlp._explain import explain_document, explain_many
+
+    assert _context.MAX_DOCUMENT_SENTENCES == 200_000
+    monkeypatch.setattr(_context, "MAX_DOCUMENT_SENTENCES", 5)
+    crowded = "?! " * 3  # six sentences
+    with pytest.raises(ValueError) as caught:
+        classify(crowded)
+    assert str(caught.value) == (
+        "text splits into 6 sentences; classify reads at most 5 at once: split it into documents "
+        "(e.g. one per press release) and tag them with casey_nlp.classify_many"
+    )
+    with pytest.raises(ValueError, match="^text splits into 6 sentences; explain_document reads at most 5"):
+        explain_document(crowded)
+    expected = "crowded: 6 sentences, more than the 5 one document may have; split it into documents (e.g. one per press release)"
+    results = list(classify_many([("crowded", crowded), ("fine", "ENDS")]))
+    assert results[0].error == expected and results[0].sentences == []
+    assert results[1].error is None and [s.label for s in results[1].sentences] == ["other"]
+    (result, explanations), _ = list(explain_many([("crowded", crowded), ("fine", "ENDS")]))
+    assert result.error == expected and explanations == []
+    assert len(classify("?! " * 2 + "ENDS")) == 5  # at the cap is fine

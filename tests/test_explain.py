@@ -196,3 +196,27 @@ def test_in_context_explanations_add_up_and_say_what_the_first_stage_read(model)
         assert own.description == (
             f"the sentence on its own: {e.label} {first[e.label]:.2f}, {e.runner_up} {first[e.runner_up]:.2f}"
         )
+
+
+def test_explain_many_has_classify_manys_protections(monkeypatch):
+    # --explain goes through explain_many: an oversized document or one the
+    # splitter fails on must be that document's error, as in classify_many,
+    # and the run must go on.
+    from casey_nlp import _classify
+    from casey_nlp._context import MAX_DOCUMENT_CHARS
+    from casey_nlp._explain import explain_many
+
+    real = _classify.split_sentences
+
+    def fragile(text):
+        if "poison" in text:
+            raise RuntimeError("cannot split this")
+        return real(text)
+
+    monkeypatch.setattr(_classify, "split_sentences", fragile)
+    docs = [("big", "x" * (MAX_DOCUMENT_CHARS + 1)), ("bad", "poison pill"), ("fine", "ENDS")]
+    results = list(explain_many(docs))
+    (big, none_big), (bad, none_bad), (fine, explanations) = results
+    assert big.error.startswith("big: 10,000,001 characters, more than the 10,000,000") and big.sentences == none_big == []
+    assert bad.error == "bad: could not be split into sentences (RuntimeError: cannot split this)" and none_bad == []
+    assert fine.error is None and [s.label for s in fine.sentences] == ["other"] and len(explanations) == 1

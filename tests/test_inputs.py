@@ -87,6 +87,15 @@ def test_an_empty_folder_is_an_error_in_the_stream(tmp_path):
     assert result.error == f"{tmp_path}: folder has no *.txt files" and result.sentences == []
 
 
+def test_a_folder_of_jsonl_read_as_text_says_to_use_input_format_jsonl(tmp_path):
+    (tmp_path / "feed.jsonl").write_text('{"id": "a", "text": "ENDS"}\n', encoding="utf-8")
+    (result,) = classify_many(DocumentInputs([str(tmp_path)]))
+    assert result.error == f"{tmp_path}: folder has no *.txt files (use --input-format jsonl for .jsonl files)"
+    # Commands without --input-format (suggest, report) do not suggest it.
+    (item,) = DocumentInputs([str(tmp_path)], jsonl_hint=False)
+    assert item.error == f"{tmp_path}: folder has no *.txt files"
+
+
 def test_files_to_read_survive_pickling_for_worker_processes():
     for item in (TextFile("a.txt", "cp1252"), Unreadable("b.txt", "b.txt: file not found")):
         assert pickle.loads(pickle.dumps(item)) == item
@@ -141,3 +150,21 @@ def test_read_texts_expands_folders_unless_told_not_to(tmp_path):
     assert read_texts([str(tmp_path)]) == {str(tmp_path / "B.TXT"): "ENDS", str(tmp_path / "a.txt"): "The Met must change."}
     with pytest.raises(DataError, match="is a folder"):
         read_texts([str(tmp_path)], folders=False)
+
+
+def test_jsonl_lines_beyond_pythons_limits_are_one_line_errors_and_go_on():
+    # A 5,000-digit integer raises a plain ValueError (Python's int-string
+    # limit) and deep nesting a RecursionError; neither is a JSONDecodeError.
+    lines = [
+        '{"id": "r1", "text": "The council must act."}\n',
+        '{"id": ' + "1" * 5000 + ', "text": "x"}\n',
+        '{"a": ' + "[" * 100_000 + "\n",
+        '{"id": "r4", "text": "ENDS"}\n',
+    ]
+    items = list(read_jsonl(lines, "feed.jsonl"))
+    assert items[0] == ("r1", "The council must act.") and items[-1] == ("r4", "ENDS")
+    assert all(isinstance(item, Unreadable) for item in items[1:3])
+    first, second = (item.error for item in items[1:3])
+    assert first.startswith("feed.jsonl, line 2: a JSON number too long to read")
+    assert second.startswith("feed.jsonl, line 3: JSON nested too deeply to read")
+    assert "\n" not in first + second

@@ -86,6 +86,23 @@ def test_bad_inputs_raise_clear_errors(fitted):
         SentenceClassifier(use_words=False, use_cues=False).fit(["a", "b"], ["demand", "other"])
 
 
+def test_the_estimator_refuses_containers_whose_iteration_misleads(fitted):
+    # Iterating a DataFrame gives its column names and a dict its keys: the
+    # estimator must refuse them as classify_sentences does, not tag those.
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"id": ["a", "b", "c"], "text": ["The board must resign.", "ENDS", "Nine in ten agreed."]})
+    with pytest.raises(TypeError, match=r"^X is a pandas DataFrame, whose iteration gives its column names; .*df\['text'\]"):
+        fitted.predict(frame)
+    with pytest.raises(TypeError, match=r"^X is a pandas DataFrame"):
+        SentenceClassifier().fit(frame.iloc[:2], ["demand"])
+    with pytest.raises(TypeError, match=r"^X is a dict, whose iteration gives its keys"):
+        fitted.predict({"The board must resign.": 1})
+    with pytest.raises(TypeError, match=r"^X is a set, which has no order"):
+        fitted.predict_proba({"The board must resign."})
+    series = frame["text"].set_axis([10, 20, 30])  # a Series gives its values, whatever its index
+    assert list(fitted.predict(series)) == list(fitted.predict(list(series)))
+
+
 def test_feature_ablations_fit(data):
     X, y, _ = data
     assert SentenceClassifier(use_words=False).fit(X, y).predict(["The Met must act."]).shape == (1,)

@@ -10,6 +10,7 @@ import casey_nlp
 from casey_nlp import DataError, load_dataset, load_model, split_sentences
 from casey_nlp._cli import main
 from casey_nlp._suggest import SUGGESTION_COLUMNS, select_informative, suggest, write_suggestions_csv
+from casey_nlp._data import context_groups, read_labelled
 
 RELEASE = open("examples/press_release.txt", encoding="utf-8").read()
 
@@ -112,7 +113,7 @@ def test_csv_round_trip_fill_in_and_train(tmp_path, model):
         rows = list(csv.DictReader(handle))
     assert tuple(rows[0]) == SUGGESTION_COLUMNS
     assert [r["text"] for r in rows] == [p.text for p in picks]
-    assert all(r["label"] == "" and r["doc_id"] == "release" for r in rows)
+    assert all(r["label"] == "" and r["source"] == "release" for r in rows)
     assert [r["guess"] for r in rows] == [p.guess for p in picks]
 
     # Blank labels are refused with a clear message.
@@ -134,6 +135,29 @@ def test_csv_round_trip_fill_in_and_train(tmp_path, model):
     assert len(path.read_text(encoding="utf-8").splitlines()) == 2
 
 
+def test_a_labelled_suggestions_csv_trains_each_row_alone(tmp_path, model):
+    # The picks come in usefulness order, mixing documents and skipping
+    # sentences: read as runs of one doc_id they would be scrambled
+    # "documents" for the context stage. Each row must be read on its own.
+    other = "The panel found no audit trail. Officers must log every stop. ENDS"
+    picks = suggest({"first.txt": RELEASE, "second.txt": other}, n=8, model=model)
+    assert {p.source for p in picks} == {"first.txt", "second.txt"}
+    path = write_suggestions_csv(picks, tmp_path / "to_label.csv")
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert "doc_id" not in rows[0] and [r["source"] for r in rows] == [p.source for p in picks]
+    for r in rows:
+        r["label"] = r["guess"]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    read = read_labelled(path)
+    assert len(read) == len(picks) and not any(row.in_document for row in read)
+    groups = context_groups(read)
+    assert len(set(groups)) == len(read)  # one context group per row, none shared
+
+
 def test_cli_writes_the_csv_and_says_what_next(tmp_path, capsys):
     release = tmp_path / "release.txt"
     release.write_text(RELEASE, encoding="utf-8")
@@ -142,7 +166,7 @@ def test_cli_writes_the_csv_and_says_what_next(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "5 sentences to label" in printed and f"casey-nlp train --add {out}" in printed
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert len(rows) == 5 and {r["doc_id"] for r in rows} == {str(release)}
+    assert len(rows) == 5 and {r["source"] for r in rows} == {str(release)}
     assert [r["text"] for r in rows] == [p.text for p in suggest({str(release): RELEASE}, n=5)]
     # Refuses to overwrite without --force.
     assert main(["suggest", str(release), "--out", str(out)]) == 1
@@ -156,7 +180,7 @@ def test_cli_stdin_to_stdout_and_errors(tmp_path, monkeypatch, capsys):
     assert main(["suggest", "-", "--n", "4", "--out", "-"]) == 0
     captured = capsys.readouterr()
     rows = list(csv.DictReader(io.StringIO(captured.out)))
-    assert len(rows) == 4 and rows[0]["doc_id"] == "<stdin>"
+    assert len(rows) == 4 and rows[0]["source"] == "<stdin>"
     assert "4 sentences to label" in captured.err
     assert main(["suggest", str(tmp_path / "nope.txt"), "--out", str(tmp_path / "x.csv")]) == 1
     assert "nope.txt: file not found" in capsys.readouterr().err

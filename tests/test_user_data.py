@@ -50,6 +50,22 @@ def test_bad_jsonl_line_is_named(tmp_path):
         read_labelled(path)
 
 
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ('{"text": "x", "label": "demand", "n": ' + "1" * 5000 + "}", "a JSON number too long to read"),
+        ('{"text": ' + "[" * 100_000, "JSON nested too deeply to read"),
+    ],
+)
+def test_jsonl_lines_beyond_pythons_limits_are_training_data_problems(tmp_path, bad, message):
+    # Not JSONDecodeErrors (a ValueError, a RecursionError), but still one bad
+    # line among the problems, with the lines after it checked too.
+    path = write(tmp_path / "mine.jsonl", '{"text": "a", "label": "demand"}\n' + bad + '\n{"text": "b", "label": "nope"}\n')
+    with pytest.raises(DataError, match="2 problems") as error:
+        read_labelled(path)
+    assert f"mine.jsonl:2: {message}" in str(error.value) and "mine.jsonl:3: unknown label" in str(error.value)
+
+
 def test_missing_file_is_named(tmp_path):
     with pytest.raises(DataError, match=r"nope\.csv: file not found"):
         read_labelled(tmp_path / "nope.csv")
