@@ -766,7 +766,12 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         blocks = dict(self.pipeline_.named_steps["features"].transformer_list)
         if "words" in blocks:
             vocabulary = blocks["words"].vocabulary_
-            arrays["vocabulary"] = np.asarray(sorted(vocabulary, key=vocabulary.__getitem__), dtype=str)
+            # The terms in column order as UTF-8 lines: a fixed-width str array
+            # would take four bytes per character of the longest term for
+            # every term, ten times the size, and memory on every load.
+            # Terms are tokens joined by spaces, so never hold a newline.
+            terms = "\n".join(sorted(vocabulary, key=vocabulary.__getitem__))
+            arrays["vocabulary"] = np.frombuffer(terms.encode("utf-8"), dtype=np.uint8)
             arrays["idf"] = np.asarray(blocks["words"].idf_)
         if "cues" in blocks:
             scaler = blocks["cues"].named_steps["scale"]
@@ -807,14 +812,20 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         classes, coef, intercept = arrays["classes"], arrays["coef"], arrays["intercept"]
         width = 0
         if "words" in blocks:
-            vocabulary, idf = arrays["vocabulary"], arrays["idf"]
-            if vocabulary.dtype.kind != "U" or vocabulary.ndim != 1 or idf.shape != vocabulary.shape:
+            encoded, idf = arrays["vocabulary"], arrays["idf"]
+            if encoded.dtype != np.uint8 or encoded.ndim != 1:
+                raise ValueError("the vocabulary is not UTF-8 text")
+            try:
+                vocabulary = encoded.tobytes().decode("utf-8").split("\n") if len(encoded) else []
+            except UnicodeDecodeError:
+                raise ValueError("the vocabulary is not UTF-8 text") from None
+            if idf.shape != (len(vocabulary),):
                 raise ValueError("the vocabulary and idf arrays do not match")
             words = blocks["words"]
-            words.vocabulary_ = dict(zip(vocabulary.tolist(), range(len(vocabulary))))
+            words.vocabulary_ = dict(zip(vocabulary, range(len(vocabulary))))
             if len(words.vocabulary_) != len(vocabulary):
                 raise ValueError("the vocabulary has repeated terms")
-            if len(vocabulary) and np.char.count(vocabulary, " ").max() + 1 > model.ngram_range[1]:
+            if max((term.count(" ") for term in vocabulary), default=0) + 1 > model.ngram_range[1]:
                 raise ValueError(f"the vocabulary holds n-grams longer than ngram_range {model.ngram_range}")
             words.fixed_vocabulary_ = False
             words.idf_ = idf  # the setter builds the fitted TfidfTransformer

@@ -107,6 +107,8 @@ def test_every_setting_round_trips_exactly(params, tmp_path):
     fitted = SentenceClassifier(**params).fit(X, y, groups=groups)
     loaded = load_model(fitted.save(tmp_path / "m.zip"))
     assert loaded.get_params() == fitted.get_params()
+    if fitted.use_words:
+        assert loaded._words_vectorizer().vocabulary_ == fitted._words_vectorizer().vocabulary_
     np.testing.assert_array_equal(loaded.predict_proba(SENTENCES), fitted.predict_proba(SENTENCES))
     np.testing.assert_array_equal(loaded.predict_proba_in_context(X, groups), fitted.predict_proba_in_context(X, groups))
 
@@ -452,6 +454,8 @@ def test_metadata_of_the_wrong_type_or_range_is_refused(saved, changes, message)
         ("idf", lambda a: np.full_like(a, np.inf), "'idf' holds NaN or infinite"),
         ("cue_scale", np.zeros_like, "scale of 0"),
         ("classes", lambda a: np.asarray(["demand"] * len(a)), "distinct labels"),
+        ("vocabulary", lambda a: np.concatenate([a, np.asarray([0xFF], dtype=np.uint8)]), "not UTF-8 text"),
+        ("vocabulary", lambda a: np.asarray(["must", "act"]), "not UTF-8 text"),
     ],
 )
 def test_arrays_that_would_tag_silently_wrong_are_refused(saved, name, values, message):
