@@ -30,7 +30,7 @@ def test_suggestion_csv_escapes_text_cells_and_keeps_numbers(tmp_path):
     write_suggestions_csv(picks, out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [r["text"] for r in rows] == ["'=cmd|' /C calc'!A0", "Officers must be vetted again."]
-    assert [r["doc_id"] for r in rows] == ["'-release.txt", "'@feed"]
+    assert [r["source"] for r in rows] == ["'-release.txt", "'@feed"]
     assert [float(r["confidence"]) for r in rows] == [0.41, 0.5]
     raw = io.StringIO()
     write_suggestions_csv(picks, raw, escape_formulas=False)
