@@ -493,6 +493,10 @@ def _header_problem(header: list[str], missing: list[str]) -> str:
     for delimiter, name in ((";", "semicolon"), ("\t", "tab")):
         if all(column in (part.strip() for part in line.split(delimiter)) for column in USER_COLUMNS):
             return f"looks {name}-separated; save it as comma-separated CSV (in a spreadsheet: Save As, CSV UTF-8)"
+    near = {name: cell for name in missing for cell in header if cell.lower() == name}
+    if near:
+        renames = ", ".join(f"{cell!r} to {name!r}" for name, cell in near.items())
+        return f"column names are lower case: rename {renames} in the header"
     return (
         f"missing column(s) {', '.join(missing)}; "
         "the header needs text,label (and optionally doc_id, lead_in)"

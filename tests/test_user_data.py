@@ -183,6 +183,8 @@ def test_every_problem_in_every_file_is_listed_up_to_a_cap(tmp_path, no_fitting)
          r"mine\.csv:1: looks semicolon-separated; save it as comma-separated CSV"),
         ("mine.csv", "text\tlabel\nPolice must act.\tdemand\n",
          r"mine\.csv:1: looks tab-separated; save it as comma-separated CSV"),
+        ("mine.csv", "Text,Label\nPolice must act.,demand\n",
+         r"mine\.csv:1: column names are lower case: rename 'Text' to 'text', 'Label' to 'label' in the header"),
         ("mine.json", '[{"text": "A.", "label": "demand"}]\n',
          r"mine\.json:1: a JSON array; write one object per line"),
         ("mine.csv", "", r"mine\.csv: empty file; the first line must be the header text,label"),
