@@ -46,6 +46,8 @@ _LAZY = {
     "report_markdown": "._report",
     "classify_partition": "._distributed",
     "dask_classify": "._distributed",
+    "digest": "._digest",
+    "Digest": "._digest",
 }
 
 __all__ = [

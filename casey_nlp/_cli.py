@@ -123,7 +123,7 @@ def _cmd_classify(args) -> int:
     else:
         # model=None lets each worker process load the shipped model itself.
         tagged = classify_many(inputs, model=None if args.model is None else model, n_jobs=args.jobs,
-                               min_confidence=args.min_confidence)
+                               min_confidence=args.min_confidence, extract=not args.no_extract)
         results = ((result, None) for result in tagged)
     out, progress, failed, first = sys.stdout, _Progress(inputs.count), 0, True
     if args.format == "csv":
@@ -191,6 +191,50 @@ def _cmd_evaluate(args) -> int:
     else:
         print(("\n\n" + "=" * 72 + "\n\n").join(map(str, reports)))
     return 0
+
+
+_DIGEST_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".csv": "csv"}
+
+
+def _cmd_digest(args) -> int:
+    from pathlib import Path
+
+    from ._digest import digest
+    from ._digest_render import CSV_COLUMNS, digest_csv_rows
+    from ._inputs import DocumentInputs
+    from ._persist import load_model
+
+    output_format = args.format or _DIGEST_FORMATS.get(Path(args.out).suffix.lower(), "html")
+    inputs = DocumentInputs(args.files, input_format=args.input_format, encoding=args.encoding)
+    progress = _Progress(inputs.count)
+
+    def show(documents, sentences):
+        progress.update(sentences - progress.sentences)
+
+    found = digest(inputs, model=load_model(args.model), title=args.title, n_themes=args.themes,
+                   n_jobs=args.jobs, progress=show)
+    progress.close()
+    for _, why in found.errors:
+        print(f"casey-nlp: error: {why} (skipped)", file=sys.stderr)
+    # Render first, open second: a failure never leaves an empty digest behind.
+    if output_format == "csv":
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(digest_csv_rows(found, escape=not args.raw_csv))
+        page = buffer.getvalue()
+    elif output_format == "json":
+        page = json.dumps(found.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    else:
+        page = found.to_markdown() if output_format == "md" else found.to_html()
+    if args.out == "-":
+        sys.stdout.write(page)
+    else:
+        with open_output(args.out, force=args.force) as out:
+            out.write(page)
+    return 1 if found.errors else 0
 
 
 def _cmd_report(args) -> int:
@@ -334,6 +378,8 @@ def _parser() -> argparse.ArgumentParser:
     classify.add_argument("--min-confidence", type=_min_confidence, default=None, metavar="P",
                           help="mark tags whose probability is below P (0 to 1) as unsure: "
                                "'?' after the label in the table, unsure=true in JSON and CSV")
+    classify.add_argument("--no-extract", action="store_true",
+                          help="skip speakers, addressees and figures (faster; their fields stay empty)")
     classify.set_defaults(run=_cmd_classify)
 
     train = commands.add_parser(
@@ -401,6 +447,29 @@ def _parser() -> argparse.ArgumentParser:
                         help="who issued the release: credited with sentences outside quotations")
     report.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     report.set_defaults(run=_cmd_report)
+
+    from ._digest import DEFAULT_TITLE as DIGEST_TITLE
+
+    digest = commands.add_parser(
+        "digest", parents=[encoding, raw_csv],
+        help="a digest of many statements: demands by organisation and addressee, themes, figures cited",
+    )
+    digest.add_argument("files", nargs="+", metavar="FILE",
+                        help="text files or folders (their *.txt files); - reads stdin")
+    digest.add_argument("--out", required=True, help="where to write the digest; - for stdout")
+    digest.add_argument("--format", choices=("html", "md", "json", "csv"), default=None,
+                        help="a self-contained HTML page, Markdown, JSON, or CSV (one row per demand and per "
+                             "figure); default: from the --out suffix, else html")
+    digest.add_argument("--themes", type=_positive_int, default=None, metavar="N",
+                        help="group the demands into N themes (default: chosen from the number of demands)")
+    digest.add_argument("--title", default=DIGEST_TITLE, help=f"the digest's title (default: {DIGEST_TITLE!r})")
+    digest.add_argument("--input-format", choices=("text", "jsonl"), default="text",
+                        help="what each file holds: one document (default), or JSON lines with 'id' and 'text'")
+    digest.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+                        help="worker processes for large corpora (default 1; -1 for all cores)")
+    digest.add_argument("--model", help="a model saved with `casey-nlp train` (default: the shipped model)")
+    digest.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    digest.set_defaults(run=_cmd_digest)
     return parser
 
 

@@ -32,6 +32,7 @@ search.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -500,6 +501,8 @@ def find_figures(sentence: str, offset: int = 0) -> list[Figure]:
             value = _number_value(number[:-4].rstrip("-"))
         else:  # "twice" as a count or multiple, "double", "tripled"
             value = _MULTIPLE_WORDS[number]
+        if not math.isfinite(value):  # 400 digits overflow a float; JSON has no infinity
+            continue
         start, end = start - 1, match.end() - 1  # the reading runs to the end of the match
         figures.append(Figure(sentence[start:end], offset + start, offset + end, kind, value, hedge, per))
     return figures

@@ -77,7 +77,9 @@ def document_record(result, model_info: dict, explanations=None) -> dict:
         ``{"source", "model": {"name", "version", "sha256"}, "sentences": [...]}``;
         each sentence has ``index`` (from 0), ``start``, ``end``, ``label``,
         ``confidence``, ``unsure`` (below the ``min_confidence`` asked for),
-        ``scores`` (probabilities rounded to 4 places) and ``text``.
+        ``scores`` (probabilities rounded to 4 places), ``text``, and
+        ``speaker`` (or null), ``addressees`` and ``figures`` as
+        :meth:`casey_nlp.TaggedSentence.to_dict` gives them.
     """
     sentences = []
     for index, tagged in enumerate(result.sentences):
@@ -86,6 +88,9 @@ def document_record(result, model_info: dict, explanations=None) -> dict:
             "label": tagged.label, "confidence": round(tagged.confidence, 4), "unsure": tagged.unsure,
             "scores": {label: round(value, 4) for label, value in tagged.scores.items()},
             "text": tagged.text,
+            "speaker": None if tagged.speaker is None else tagged.speaker.to_dict(),
+            "addressees": [addressee.to_dict() for addressee in tagged.addressees],
+            "figures": [figure.to_dict() for figure in tagged.figures],
         })
     for sentence, explanation in zip(sentences, explanations or ()):
         sentence["explanation"] = explanation.to_dict()
@@ -96,7 +101,10 @@ def sentence_csv_rows(result, model_info: dict, labels, explanations=None, *, es
     """Yield one CSV row (a dict) per sentence of a tagged document.
 
     Columns: ``source, index, start, end, label, confidence, unsure, score_<label>...,
-    text[, explanation], model, model_version, model_sha256``. Text columns
+    text, speaker, addressees, figures[, explanation], model, model_version, model_sha256``:
+    ``speaker`` is the person and organisation, ``addressees`` the names
+    joined by "; ", ``figures`` each as ``hedge text = kind value[ per unit]``
+    joined by "; " (such as ``fewer than 7% = percentage 0.07``). Text columns
     go through :func:`spreadsheet_safe` unless ``escape`` is False; numbers
     are written as they are.
     """
@@ -108,6 +116,9 @@ def sentence_csv_rows(result, model_info: dict, labels, explanations=None, *, es
             "label": safe(tagged.label), "confidence": round(tagged.confidence, 4), "unsure": tagged.unsure,
             **{f"score_{label}": round(tagged.scores[label], 4) for label in labels},
             "text": safe(tagged.text),
+            "speaker": safe(tagged.speaker.name if tagged.speaker is not None else ""),
+            "addressees": safe("; ".join(a.name for a in tagged.addressees)),
+            "figures": safe("; ".join(_figure_cell(f) for f in tagged.figures)),
         }
         if explanation is not None:
             row["explanation"] = safe(explanation.summary(3))
@@ -116,7 +127,12 @@ def sentence_csv_rows(result, model_info: dict, labels, explanations=None, *, es
         yield row
 
 
+def _figure_cell(figure) -> str:
+    unit = f" per {figure.per}" if figure.per else ""
+    return f"{figure.hedge} {figure.text}".strip() + f" = {figure.kind} {figure.value:g}{unit}"
+
+
 def csv_columns(labels, explain: bool = False) -> list[str]:
     """The header of :func:`sentence_csv_rows`."""
     return ["source", "index", "start", "end", "label", "confidence", "unsure", *(f"score_{label}" for label in labels),
-            "text", *(["explanation"] if explain else []), "model", "model_version", "model_sha256"]
+            "text", "speaker", "addressees", "figures", *(["explanation"] if explain else []), "model", "model_version", "model_sha256"]

@@ -71,113 +71,16 @@ def _mark(s) -> str:
 
 # ------------------------------------------------------------ who said it
 
-_VERB = r"(?:said|says|added|adds|commented|comments|stated|states|explained|explains|continued|continues|warned|warns|responded|responds)"
-# "X, chief executive of Y, said:" as a line of its own, or before the
-# quotation in the same sentence.
-_LEAD_IN = re.compile(rf"^(?P<who>[^\u201c\u201d\"]+?),?\s+(?:has\s+|have\s+)?{_VERB}(?:\s+today)?\s*:")
-# "... ,” said X." / "... ,” X said." ending the sentence, or followed by more quotation.
-_TRAILING = re.compile(
-    rf"[\u201d\"]\s+(?:{_VERB}\s+(?P<after>[^\u201c\u201d\"]+?)|(?P<before>[^\u201c\u201d\"]+?)\s+{_VERB})"
-    r"\s*(?:,\s*[\u201c\"]|\.?\s*$)"
-)
-# "Responding to the report, X said:" - the speaker is after the clause.
-_CONTEXT_CLAUSE = re.compile(r"^(?:[A-Z][a-z]+ing|In response to|After|Following)\b[^,]*,\s*")
-# "About the Kestrel Trust": the heading of a press release's boilerplate about its issuer.
-_ABOUT = re.compile(r"About\s+(?P<who>(?:the\s+)?[A-Z][\w\u2019'&.-]*(?:\s+[\w\u2019'&.()-]+){0,7})")
 _ENDS = re.compile(r"[\W_]*ends[\W_]*", re.I)
-_OPENING = ("\u201c", '"')
-_MAX_SPEAKER = 120
 
 
-def _speaker(who: str | None) -> str | None:
-    if not who:
-        return None
-    who = _one_line(_CONTEXT_CLAUSE.sub("", who.strip())).strip(" ,;")
-    return who if 2 <= len(who) <= _MAX_SPEAKER else None
+def _who(text: str, tagged, organisation: str | None) -> list:
+    """Each sentence's speaker: the extractor's, unless the sentences came without one."""
+    from ._extract import speakers
 
-
-def _lead_in_speaker(sentence: str) -> str | None:
-    match = _LEAD_IN.match(sentence)
-    return _speaker(match.group("who")) if match else None
-
-
-def _trailing_speaker(sentence: str) -> str | None:
-    match = _TRAILING.search(sentence)
-    return _speaker(match.group("after") or match.group("before")) if match else None
-
-
-def _organisation(text: str, tagged) -> str | None:
-    """The issuer named by an "About X" heading line, if the release has one."""
-    for s in tagged:
-        if not s.text.startswith("About"):
-            continue
-        match = _ABOUT.fullmatch(s.text.strip())
-        if match and not text[text.rfind("\n", 0, s.start) + 1 : s.start].strip():  # a line of its own
-            return _speaker(match.group("who"))
-    return None
-
-
-class Attribution(NamedTuple):
-    """Who a sentence is from: ``how`` is "quotation" or "release" (the organisation's own text)."""
-
-    who: str
-    how: str
-
-
-def attributions(text: str, tagged, organisation: str | None = None) -> list:
-    """Who said each sentence: an :class:`Attribution` or None, one per sentence.
-
-    A sentence inside a quotation is the quotation's speaker's: the speaker
-    named by an inline attribution in the same quotation ("..., said X.",
-    "X said: ...") or else by the nearest attribution before it (a line such
-    as "X, chief executive of Y, said:"). Any other sentence is the
-    organisation's (``organisation``, else the X of an "About X" heading),
-    or None when no organisation is known. Only double quotation marks
-    count; a quotation left open at the end of a paragraph goes on only if
-    the next paragraph opens with a quotation mark, the usual press style.
-    """
-    organisation = _one_line(organisation) if organisation else _organisation(text, tagged)
-    blocks = [None] * len(tagged)  # the quotation each sentence is in, if any
-    block_speaker: dict[int, str | None] = {}
-    inline: dict[int, str] = {}
-    current = None  # speaker of the nearest attribution so far
-    inside, block, previous_end = False, -1, 0
-    for i, s in enumerate(tagged):
-        sentence = s.text.strip()
-        if inside and "\n" in text[previous_end : s.start] and not sentence.startswith(_OPENING):
-            inside = False
-        previous_end = s.end
-        lead_in = _lead_in_speaker(sentence)
-        if lead_in:
-            current = lead_in
-        quoted_here = sentence.startswith(_OPENING) or (lead_in and any(q in sentence for q in _OPENING))
-        if inside or quoted_here:
-            if not inside:
-                block += 1
-                block_speaker[block] = current
-            blocks[i] = block
-            trailing = _trailing_speaker(sentence) or (lead_in if quoted_here else None)
-            if trailing:
-                inline.setdefault(block, trailing)
-                current = trailing
-        opened, closed = sentence.count("\u201c"), sentence.count("\u201d")
-        if opened != closed:
-            inside = opened > closed
-        if sentence.count('"') % 2:
-            inside = not inside
-        if inside and blocks[i] is None:  # a quotation opened mid-sentence goes on in the next one
-            block += 1
-            block_speaker[block] = current
-    out = []
-    for i in range(len(tagged)):
-        who = None if blocks[i] is None else inline.get(blocks[i]) or block_speaker[blocks[i]]
-        if who:
-            out.append(Attribution(who, "quotation"))
-        elif organisation:
-            out.append(Attribution(organisation, "release"))
-        else:
-            out.append(None)
-    return out
+    if tagged and all(getattr(s, "speaker", None) is not None for s in tagged) and organisation is None:
+        return [s.speaker for s in tagged]
+    return speakers(text, tagged, organisation)
 
 
 # ------------------------------------------------------------- boilerplate
@@ -216,7 +119,7 @@ class _Analysis(NamedTuple):
 
 
 def _analyse(text, tagged, provenance=None, organisation=None, min_confidence=None) -> _Analysis:
-    return _Analysis(tagged, attributions(text, tagged, organisation), boilerplate(tagged), provenance, min_confidence)
+    return _Analysis(tagged, _who(text, tagged, organisation), boilerplate(tagged), provenance, min_confidence)
 
 
 def _prepare(text, model, min_confidence, organisation) -> _Analysis:
@@ -229,8 +132,8 @@ def _prepare(text, model, min_confidence, organisation) -> _Analysis:
     if not isinstance(text, str):
         classify(text)  # raises the TypeError that says what to pass
     model = _model(model)
-    tagged = classify(text, model=model, min_confidence=min_confidence)
-    return _analyse(text, tagged, model_provenance(model), organisation, min_confidence)
+    tagged = classify(text, model=model, min_confidence=min_confidence, organisation=organisation)
+    return _Analysis(tagged, [s.speaker for s in tagged], boilerplate(tagged), model_provenance(model), min_confidence)
 
 
 def _provenance_line(provenance) -> str:
@@ -255,7 +158,8 @@ def _unsure_rule(min_confidence) -> str:
 
 # --------------------------------------------------------------------- HTML
 
-_CSS = """
+# The page frame the report and the digest share.
+PAGE_CSS = """
 :root { color-scheme: light; }
 body { margin: 0; background: #fff; color: #1b1b1b;
   font: 16px/1.6 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
@@ -265,7 +169,9 @@ h2 { font-size: 1.2rem; margin: 2rem 0 .6rem; border-bottom: 1px solid #ddd; pad
 h3 { font-size: 1.02rem; margin: 1.2rem 0 .3rem; }
 p.meta { color: #555; margin: 0 0 .6rem; font-size: .92rem; }
 p.meta code { font-size: .85em; overflow-wrap: anywhere; }
-nav { font-size: .95rem; }
+"""
+
+_CSS = PAGE_CSS + """nav { font-size: .95rem; }
 nav a, .lists a, .legend a { color: #0b4f8a; }
 p.how { color: #444; font-size: .9rem; margin: .2rem 0 .4rem; }
 table.legend { border-collapse: collapse; width: 100%; font-size: .92rem; }
@@ -348,12 +254,12 @@ def _html_document(text, analysis: _Analysis) -> str:
     return "".join(parts).strip("\n")
 
 
-def _html_who(attribution) -> str:
-    if attribution is None:
+def _html_who(speaker) -> str:
+    if speaker is None or not speaker.name:
         return ""
-    if attribution.how == "release":
-        return f'<span class="who">{_h(attribution.who)}</span> (release text) · '
-    return f'<span class="who">{_h(attribution.who)}</span> · '
+    if speaker.source == "document":
+        return f'<span class="who">{_h(speaker.name)}</span> (release text) · '
+    return f'<span class="who">{_h(speaker.name)}</span> · '
 
 
 def _html_list(analysis: _Analysis, label) -> list[str]:
@@ -409,9 +315,9 @@ def _render_html(text: str, tagged, title: str, analysis: _Analysis | None = Non
         + ' · <a href="#tags">Tags</a> · <a href="#text">Annotated text</a></nav>',
         '<section aria-labelledby="summary">',
         '<h2 id="summary">Summary</h2>',
-        '<p class="how">Under each item: who said it (the speaker of the quotation it is in, named in the '
-        "quotation or by the nearest \u201cX said:\u201d before it; otherwise the organisation issuing the "
-        "release, marked release text), the model's confidence, and a link to the sentence in the text. "
+        '<p class="how">Under each item: who said it (the speaker of the quotation or speech it is in, named '
+        "in the quotation or by the nearest \u201cX said:\u201d before it, or of reported speech; otherwise the "
+        "organisation issuing the release, marked release text), the model's confidence, and a link to the sentence in the text. "
         f"{_h(_unsure_rule(analysis.min_confidence))}</p>",
     ]
     for label in summary:
@@ -476,11 +382,13 @@ def report_html(
     scripts, no external fonts, images or links. All input text is
     HTML-escaped.
 
-    Who said it: a sentence inside a quotation is its speaker's, named by an
-    attribution in the same quotation ("..., said X.") or else by the
-    nearest attribution line before it ("X, chief executive of Y, said:");
-    any other sentence is the organisation's (``organisation``, or the X of
-    an "About X" heading in the release), or nobody's when none is known.
+    Who said it: the sentence's speaker as :func:`casey_nlp.classify` finds
+    it. A sentence inside a quotation, or in the paragraphs after an "X
+    said:" line, is that speaker's; reported speech ("X said the force had
+    failed") is its source's; any other sentence is the organisation's
+    (``organisation``, or the one the release names: "About X", a title
+    such as "X responds to ...", a letterhead), or nobody's when none is
+    known.
     Boilerplate: an ``other`` sentence with a web-boilerplate cue (website,
     cookies, helpline, ENDS, notes to editors, ...) or after a line reading
     ENDS.
@@ -552,10 +460,10 @@ def _md(text: str) -> str:
     return text
 
 
-def _md_who(attribution) -> str:
-    if attribution is None:
+def _md_who(speaker) -> str:
+    if speaker is None or not speaker.name:
         return ""
-    return f"{_md(attribution.who)}{', release text' if attribution.how == 'release' else ''}; "
+    return f"{_md(speaker.name)}{', release text' if speaker.source == 'document' else ''}; "
 
 
 def _render_markdown(tagged, title: str, analysis: _Analysis | None = None) -> str:
@@ -574,9 +482,9 @@ def _render_markdown(tagged, title: str, analysis: _Analysis | None = None) -> s
         "",
         "## Summary",
         "",
-        "Who said it: the speaker of the quotation the sentence is in (named in the quotation or in the "
-        "nearest \u201cX said:\u201d before it); otherwise the organisation that issued the release, marked "
-        "(release text), when the text names it.",
+        "Who said it: the speaker of the quotation or speech the sentence is in (named in the quotation or in "
+        "the nearest \u201cX said:\u201d before it) or of reported speech; otherwise the organisation that issued "
+        "the release, marked (release text), when the text names it.",
     ]
     for label in _summary_labels(tagged):
         items = [(i, s, who) for i, (s, who) in enumerate(zip(tagged, analysis.who), 1) if s.label == label]

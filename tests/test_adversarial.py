@@ -138,3 +138,28 @@ def test_a_text_too_long_to_read_as_one_document_is_refused_saying_how_to_tag_it
     assert "\n" not in message
     assert message.startswith("text is 12,000,000 characters")
     assert "classify_many" in message and "split it into documents" in message
+
+
+@pytest.mark.parametrize("label, text", [
+    ("demand", "We urge " + "the Met and the Home Office, " * 40_000 + "to act."),
+    ("demand", "Ann Lee said: \u201cIt failed. " + "It must change now. " * 50_000),
+    ("demand", ("\u201d " + " " * 5_000 + "said Ann" + " " * 5_000) * 100),
+    ("demand", ("Ann Lee" + " " * 10_000 + "said" + " " * 10_000 + ":") * 50),
+    ("statistic", "Some 7% and 1 in 4 and 3 a week, " * 30_000),
+])
+def test_extraction_on_a_megabyte_of_hostile_text_finishes(label, text):
+    # Guards against a speaker or addressee pattern, or a line lookup, that
+    # rescans the text per sentence or per mention: the first version's
+    # attribution pattern hung on the long-whitespace shape above. Each takes
+    # under a second now. Sentences get the label whose extractor runs.
+    from casey_nlp._classify import TaggedSentence
+    from casey_nlp._extract import extract_all
+
+    sentences = casey_nlp.split_sentences(text)
+    tagged = [TaggedSentence(s.text, label, {label: 1.0}, s.start, s.end, s.list_item, s.lead_in) for s in sentences]
+    with finishes_within(30):
+        extracted = extract_all(text, tagged)
+    assert len(extracted) == len(sentences)
+    for s in extracted:
+        for found in (*s.addressees, *s.figures):
+            assert found.start is None or text[found.start : found.end] == found.text

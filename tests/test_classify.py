@@ -277,13 +277,61 @@ def test_tagged_sentence_and_document_result_to_dict_are_json_ready():
     assert list(row) == ["source", "error", "sentences"] and row["source"] == "release-7" and row["error"] is None
     assert len(row["sentences"]) == 2
     item = row["sentences"][1]
-    assert list(item) == ["text", "label", "confidence", "unsure", "scores", "start", "end", "list_item", "lead_in"]
+    assert list(item) == ["text", "label", "confidence", "unsure", "scores", "start", "end", "list_item", "lead_in",
+                          "speaker", "addressees", "figures"]
+    assert item["label"] == "demand" and item["speaker"] is None and item["figures"] == []
+    assert item["addressees"] == [{"name": "unknown", "text": "", "start": None, "end": None, "listed": False}]
     assert item["text"] == "vetting of every officer" == text[item["start"] : item["end"]]
     assert item["list_item"] is True and item["lead_in"] == "Changes must include:"
     assert list(item["scores"]) == list(LABELS) and item["confidence"] == item["scores"][item["label"]]
     assert type(item["confidence"]) is float and type(item["unsure"]) is bool
     failed = casey_nlp.DocumentResult("gone.txt", [], "gone.txt: file not found").to_dict()
     assert failed == {"source": "gone.txt", "error": "gone.txt: file not found", "sentences": []}
+
+
+# ------------------------------------------------------------- extraction
+
+RELEASE = (
+    "Safe Homes responds to the vetting review\n\n"
+    "Ann Lee, chief executive of Safe Homes, said:\n\n"
+    "\u201cWe call on the Home Secretary to order the re-vetting of every officer. "
+    "Fewer than 3% of reported rapes led to a charge last year.\u201d\n\n"
+    "ENDS\n"
+)
+
+
+def test_classify_fills_speakers_addressees_and_figures_with_offsets_into_the_text():
+    tagged = casey_nlp.classify(RELEASE)
+    assert [s.label for s in tagged] == ["other", "other", "demand", "statistic", "other"]
+    assert [(s.speaker.person, s.speaker.organisation, s.speaker.source) for s in tagged] == [
+        (None, "Safe Homes", "document"), (None, "Safe Homes", "document"),
+        ("Ann Lee", "Safe Homes", "quotation"), ("Ann Lee", "Safe Homes", "quotation"),
+        (None, "Safe Homes", "document"),
+    ]
+    (addressee,) = tagged[2].addressees
+    assert (addressee.name, RELEASE[addressee.start : addressee.end]) == ("Home Secretary", "the Home Secretary")
+    (figure,) = tagged[3].figures
+    assert (figure.kind, figure.value, figure.hedge) == ("percentage", pytest.approx(0.03), "fewer than")
+    assert RELEASE[figure.start : figure.end] == figure.text == "3%"
+    assert all(s.addressees == () for s in tagged if s.label != "demand")
+    assert all(s.figures == () for s in tagged if s.label != "statistic")
+
+
+def test_extraction_can_be_switched_off_and_the_tags_stay_the_same():
+    on, off = casey_nlp.classify(RELEASE), casey_nlp.classify(RELEASE, extract=False)
+    assert [(s.label, s.scores) for s in on] == [(s.label, s.scores) for s in off]
+    assert all(s.speaker is None and s.addressees == () and s.figures == () for s in off)
+    (result,) = casey_nlp.classify_many([RELEASE], extract=False)
+    assert all(s.speaker is None for s in result.sentences)
+    (result,) = casey_nlp.classify_many([RELEASE])
+    assert result.sentences == on
+
+
+def test_a_given_organisation_speaks_the_release_text():
+    tagged = casey_nlp.classify(RELEASE, organisation="Safe Homes UK")
+    assert tagged[0].speaker.organisation == "Safe Homes UK" and tagged[2].speaker.person == "Ann Lee"
+    with pytest.raises(TypeError, match="^organisation must be a str"):
+        casey_nlp.classify(RELEASE, organisation=["Safe Homes"])
 
 
 # ------------------------------------------------------------- containers

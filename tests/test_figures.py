@@ -199,3 +199,11 @@ def test_any_text_gives_well_formed_figures(sentence, offset):
         assert isinstance(figure.value, float)
         assert (figure.per != "") == (figure.kind == "rate")
     assert all(a.end <= b.start for a, b in zip(figures, figures[1:]))
+
+
+def test_a_number_too_large_for_a_float_is_not_a_figure():
+    # It once came back as value=inf, which json.dumps writes as the invalid token Infinity.
+    sentence = "The force recorded " + "9" * 400 + " incidents, and 7% were charged."
+    figures = find_figures(sentence)
+    assert [(f.text, f.kind) for f in figures] == [("7%", "percentage")]
+    json.loads(json.dumps([f.to_dict() for f in figures], allow_nan=False))

@@ -425,12 +425,12 @@ def test_the_summary_comes_first_and_says_who_said_each_item(example):
     assert page.index('<h2 id="summary">') < page.index('<h2 id="tags">') < page.index('<h2 id="text">')
     items = _summary_items(page)
     # Read off the example release by hand.
-    mercer, lal = "Dr Hannah Mercer, Chief Executive of the Kestrel Trust", "Priya Lal, Head of Policy at the Kestrel Trust"
-    release = "the Kestrel Trust (release text)"
+    mercer, lal = "Hannah Mercer, Kestrel Trust", "Priya Lal, Kestrel Trust"
+    release = "Kestrel Trust (release text)"
     assert items["\u201cInspectors found that in"][0] == mercer
     assert items["In 41% of the"][0] == mercer  # inside the quotation opened two sentences before
-    assert items["\u201cEvery force must now"][0] == "Dr Mercer"  # "Dr Mercer added:"
-    assert items["Women who report a"][0] == "Dr Mercer"  # the last paragraph of that quotation
+    assert items["\u201cEvery force must now"][0] == mercer  # "Dr Mercer added:", the person named before
+    assert items["Women who report a"][0] == mercer  # the last paragraph of that quotation
     assert items["Priya Lal, Head of"][0] == lal  # "X said: \u201c...\u201d" in one sentence
     assert items["Leah (not her real"][0] == release  # a story told by the release, not a quotation
     assert items["Last year our advocates"][0] == release
@@ -485,43 +485,6 @@ def test_a_bad_min_confidence_is_refused_by_both_reports(value, error):
             render("The Met must act.", min_confidence=value)
 
 
-def test_who_said_it_follows_quotations_and_attribution_lines():
-    from casey_nlp import split_sentences
-    from casey_nlp._report import Attribution, attributions
-
-    text = (
-        "Fairwatch responds to the figures\n\n"
-        "Commenting on the figures, Ann Lee, chair of Fairwatch, said:\n\n"
-        "\u201cThe force has failed. It must publish its data.\n\n"
-        "\u201cNobody has been held to account.\u201d\n\n"
-        "The figures cover 2019 to 2023.\n\n"
-        "\u201cThe Met has lost trust. It must change now,\u201d said Sam Poe, a former officer.\n\n"
-        "\u201cIt has waited too long.\u201d\n\n"
-        "About Fairwatch\n\n"
-        "Fairwatch campaigns for open policing."
-    )
-    sentences = split_sentences(text)
-    assert len(sentences) == 11
-    lee, poe, org = (Attribution("Ann Lee, chair of Fairwatch", "quotation"),
-                     Attribution("Sam Poe, a former officer", "quotation"), Attribution("Fairwatch", "release"))
-    assert attributions(text, sentences) == [org, org, lee, lee, lee, org, poe, poe, poe, org, org]
-    named = attributions(text, sentences, organisation="Following Fairwatch, UK")  # taken as given
-    assert named[0] == Attribution("Following Fairwatch, UK", "release") and named[2] == lee
-    without_about = text.replace("About Fairwatch", "Fairwatch in brief")
-    assert attributions(without_about, split_sentences(without_about))[:3] == [None, None, lee]
-
-
-def test_straight_quotes_and_an_inline_speaker_before_the_quotation():
-    from casey_nlp import split_sentences
-    from casey_nlp._report import attributions
-
-    text = 'Jo Park, director of Openly, said: "Vetting must be repeated. Every year."\nOfficers were not vetted.'
-    sentences = split_sentences(text)
-    assert [s.text for s in sentences][-1] == "Officers were not vetted."
-    who = attributions(text, sentences)
-    assert [w and w.who for w in who] == ["Jo Park, director of Openly"] * (len(sentences) - 1) + [None]
-
-
 def test_boilerplate_is_other_sentences_with_boilerplate_cues_or_after_ends():
     from casey_nlp._report import boilerplate
 
@@ -565,10 +528,11 @@ def test_the_report_names_the_model_that_produced_it(example):
 
 
 def test_speakers_and_organisation_are_escaped():
-    text = "Jo <b onmouseover=x> Park said:\n\n\u201cPolice must act & publish.\u201d\n\nOnly 4% were charged."
+    text = ("Jo Park, chair of O<b onmouseover=x>penly, said:\n\n\u201cPolice must act & publish.\u201d\n\n"
+            "Only 4% were charged.")
     page = report_html(text, organisation="<i>Openly</i> & co")
     assert "<b " not in page and "<i>" not in page
-    assert '<span class="who">Jo &lt;b onmouseover=x&gt; Park</span>' in page
+    assert '<span class="who">Jo Park, O&lt;b onmouseover=x&gt;penly</span>' in page
     assert '<span class="who">&lt;i&gt;Openly&lt;/i&gt; &amp; co</span> (release text)' in page
     md = report_markdown(text, organisation="<i>Openly</i> | co")
     assert "<i>" not in md and "&lt;i&gt;Openly&lt;/i&gt; \\| co, release text;" in md
