@@ -288,9 +288,11 @@ def evaluate_themes(ids=None) -> dict:
     with open(_folder() / "themes.csv", encoding="utf-8", newline="") as handle:
         rows = [row for row in csv.DictReader(handle) if ids is None or row["id"] in ids]
     texts = _texts()
-    found, _ = find_themes([texts[r["id"]] for r in rows])
+    demands = [texts[r["id"]] for r in rows]
+    statements = [r["id"].split(":")[0] for r in rows]  # as the digest does: each demand with its statement
+    found, _ = find_themes(demands, groups=statements)
     first, second = [r["first"] for r in rows], [r["second"] for r in rows]
-    sized, _ = find_themes([texts[r["id"]] for r in rows], n_themes=len(set(first)))
+    sized, _ = find_themes(demands, n_themes=len(set(first)) - 1, groups=statements)  # - 1: the general theme
     return {
         "demands": len(rows),
         "themes found": len(set(found)),

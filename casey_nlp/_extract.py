@@ -545,6 +545,33 @@ def gazetteer() -> dict[str, str]:
     return aliases
 
 
+@lru_cache(maxsize=1)
+def _kinds() -> dict[str, str]:
+    """Name to kind ("force" for a police force, "government", ...), from the gazetteer."""
+    with open(data_dir() / GAZETTEER_FILE, encoding="utf-8", newline="") as handle:
+        return {row["name"]: row["kind"] for row in csv.DictReader(handle)}
+
+
+_FORCE_HINT = re.compile(r"Police|Constabulary|Met\b|Scotland Yard|MPS")
+
+
+def _last_force(sentence: str) -> str | None:
+    """The last police force the sentence names, listed ("Metropolitan Police Service") or not ("Wexley Police")."""
+    if not _FORCE_HINT.search(sentence):
+        return None
+    force = None
+    for match in _mentions().finditer(sentence):
+        if match.group("alias") is not None:
+            named = _named(match, 0)
+            if _kinds().get(named.name) == "force":
+                force = named.name
+        elif match.group("unlisted") is not None and match.group("person") is None:
+            named = _named(match, 0)
+            if _FORCE_NAME.search(named.name):
+                force = named.name
+    return force
+
+
 def _alias_pattern(alias: str) -> str:
     # An alias written in lower case ("police forces") matches a capitalised
     # first letter too; one with capitals ("Met") only as written, so "we
@@ -558,34 +585,64 @@ def _alias_pattern(alias: str) -> str:
 def _mentions():
     aliases = sorted(gazetteer(), key=len, reverse=True)  # longest first: "Met Police" before "Met"
     listed = "|".join(_alias_pattern(a) for a in aliases)
-    return re.compile(rf"(?<![\w-])(?:[Tt]he\s+)?(?P<alias>{listed})(?![\w-])|(?P<unlisted>{_UNLISTED})")
+    return re.compile(
+        rf"(?<![\w-])(?:[Tt]he\s+)?(?P<alias>{listed})(?![\w-])|(?P<unlisted>{_UNLISTED})|(?P<generic>{_GENERIC_FORCE})"
+    )
 
 
-# Bodies the gazetteer cannot know: "Wexley Police", "Northshire County Council".
+# Bodies the gazetteer cannot know: "Wexley Police", "Northshire County Council";
+# a person called upon by title: "Chief Constable Ruth Halloran".
 _UNLISTED = (
     r"(?<![\w-])(?:[Tt]he\s+)?(?:[A-Z][\w\u2019'&-]+\s+){1,4}"
     r"(?:Police|Constabulary|Council|Service|Office|Department|Committee|Commission|Authority|Trust|Board"
     r"|Inquiry|Federation|Association|Agency|Ministry|Executive|Panel|Partnership|Foundation)(?![\w-])"
+    r"|(?<![\w-])(?:Chief\s+Constable|Police\s+Commissioner|Commissioner|Minister|Secretary|Mayor|Councillor|Cllr)"
+    r"\s+(?P<person>[A-Z][a-z\u2019'-]+(?:\s+[A-Z][a-z\u2019'-]+){1,2})(?![\w-])"
 )
-_MODAL = re.compile(
-    r"^(?:[\u2019']s)?(?:\s+[\w-]+){0,3}?\s+(?:urgently\s+|now\s+|also\s+|immediately\s+|finally\s+)?"
-    r"(?:must|should|shall|needs?\s+to|has\s+to|have\s+to|ought\s+to|has\s+got\s+to|have\s+got\s+to|cannot|can\s+no\s+longer"
+# "The force must ...": the police force the document is about, resolved in
+# extract_all from the last force named before.
+_GENERIC_FORCE = r"(?<![\w-])[Tt]he\s+(?:force|police\s+service|constabulary|institution|service)(?![\w-])"
+_FORCE_NAME = re.compile(r"(?:Police|Constabulary|Police\s+Service)$")
+_OBLIGED = (
+    r"(?:must|should|shall|needs?\s+to|has\s+to|have\s+to|ought\s+to|has\s+got\s+to|have\s+got\s+to|cannot|can\u2019t"
+    r"|can't|can\s+no\s+longer|could\s+not|must\s+not|should\s+not|be\s+(?:required|made|obliged|compelled)\s+to"
     r"|(?:is|are)\s+(?:being\s+)?(?:urged|called\s+on|called\s+upon|asked|expected|required|told|obliged)\s+to"
-    r"|will\s+(?:need|have)\s+to|(?:is|are)\s+duty-bound)\b"
+    r"|(?:has|have)\s+a\s+duty\s+to|will\s+(?:need|have)\s+to|(?:is|are)\s+duty-bound)\b"
+)
+# What may stand between a body and its obligation: "'s leadership", "across
+# England and Wales", "urgently".
+_MODAL = re.compile(
+    r"^(?:[\u2019']s(?:\s+[a-z][\w-]*){1,2})?"
+    r"(?:,?\s+(?:across|in|throughout|nationwide)(?:\s+(?:[A-Z][\w-]*|and|the|all|every|each|of)){0,4},?)?"
+    r"(?:\s+(?:also|now|urgently|immediately|finally|then|itself|themselves|too|alone|collectively|together"
+    r"|really|still|both|all)){0,3}"
+    rf"\s+{_OBLIGED}"
 )
 _CALL = re.compile(
     r"(?:\bcall(?:s|ed|ing)?\s+(?:on|upon)|\burg(?:e|es|ed|ing)|\bask(?:s|ed|ing)?|\bpress(?:es|ed|ing)?"
     r"|\bimplor(?:e|es|ed|ing)|\bappeal(?:s|ed|ing)?\s+to|\bchalleng(?:e|es|ed|ing)|\bencourag(?:e|es|ed|ing)"
     r"|\bwant(?:s|ed)?|\bexpect(?:s|ed|ing)?|\brecommend(?:s|ed|ing)?(?:\s+that)?|\bdemand(?:s|ed|ing)?\s+that"
-    r"|\bwr(?:ote|ite|iting)\s+to|\bletter\s+to|\binvit(?:e|es|ed|ing)|\btell(?:s|ing)?|\bcalling\s+for)"
-    r"(?:\s+(?:both|all\s+of|on))?\s+$"
+    r"|\bwr(?:ote|ite|iting|itten)\s+to|\bletter\s+to|\binvit(?:e|es|ed|ing)|\btell(?:s|ing)?|\bcalling\s+for"
+    r"|\blook(?:s|ed|ing)?\s+to)"
+    r"(?:\s+(?:both|all|of|on|every|each|its|their|our|local|one|two|three|four|five|six|seven|eight|nine|ten|\d+)){0,3}"
+    r"\s+$"
 )
 _FOR = re.compile(r"\bfor\s+$")
-_TO_VERB = re.compile(r"^\s+to\s+[a-z]")
+_TO_VERB = re.compile(r"^\s+to\s+[\u201c\u2018\"']?[a-z]")
+# "should be brought in by the Met": the agent of a passive obligation.
+_PASSIVE_BY = re.compile(
+    r"\b(?:must|should|shall|needs?\s+to|has\s+to|have\s+to|ought\s+to)\s+be\b[^.;:]{0,60}\bby\s+$"
+)
+# "reform of the Met", "a complete overhaul of the Met": the body to be changed.
+_CHANGE_OF = re.compile(
+    r"\b(?:reform|overhaul|transformation|shake-up|reset|rebuild|changes?)\s+(?:of|to|in|at|within|across)\s+$", re.I
+)
 _JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s+)$")
 _PREPOSITION = re.compile(r"\b(?:in|of|for|with|by|to|from|about|against|on|at|into|within|across|between)\s+$", re.I)
+# "We must act", not "we must see change" (the speaker watching, not acting).
 _WE = re.compile(
-    r"(?<![\w-])(?P<we>[Ww]e|I)\s+(?:(?:also|now|all)\s+)?(?:must|should|need\s+to|have\s+to|will\s+have\s+to|ought\s+to)\b"
+    r"(?<![\w-])(?P<we>[Ww]e|I)\s+(?:(?:also|now|all)\s+)?(?:must|should|need\s+to|have\s+to|will\s+have\s+to|ought\s+to)"
+    r"\s+(?!see\b|hear\b|know\b|feel\b|have\b|get\b|be\b)"
 )
 
 
@@ -605,15 +662,20 @@ def _called_upon(sentence: str, chain) -> bool:
     # A window each side: the patterns look a few words away, and a long
     # sentence with many mentions must not be rescanned for each.
     before, after = sentence[max(0, first.start() - 100) : first.start()], sentence[last.end() : last.end() + 150]
-    if _CALL.search(before):
-        return True  # "we urge the Home Secretary and the Mayor"
+    if _CALL.search(before) or _PASSIVE_BY.search(before) or _CHANGE_OF.search(before):
+        return True  # "we urge the Home Secretary and the Mayor", "... be brought in by the Met", "reform of the Met"
     if _FOR.search(before) and _TO_VERB.match(after):
         return True  # "it is time for the Met to act"
     return bool(_MODAL.match(after)) and not _PREPOSITION.search(before)  # "the Met must", not "trust in the Met must"
 
 
-def _named(match: re.Match, offset: int) -> Addressee:
+def _named(match: re.Match, offset: int, force: str | None = None) -> Addressee:
     surface = match.group(0)
+    if match.group("generic") is not None:  # "the force": the one named before, else forces in general
+        name = force or "police forces"
+        return Addressee(name, surface, offset + match.start(), offset + match.end(), name in _kinds())
+    if match.group("person") is not None:
+        return Addressee(match.group("person"), surface, offset + match.start(), offset + match.end(), False)
     if match.group("alias") is not None:
         alias = match.group("alias")
         name = gazetteer().get(alias) or gazetteer().get(alias.lower()) or gazetteer()[alias[0].lower() + alias[1:]]
@@ -630,11 +692,11 @@ def _normalised(organisation: str) -> tuple[str, bool]:
     return organisation, False
 
 
-def _addressees_in(sentence: str, offset: int, speaker: Speaker | None) -> list[Addressee]:
+def _addressees_in(sentence: str, offset: int, speaker: Speaker | None, force: str | None = None) -> list[Addressee]:
     found = []
     for chain in _chains(sentence):
         if _called_upon(sentence, chain):
-            found.extend(_named(match, offset) for match in chain)
+            found.extend(_named(match, offset, force) for match in chain)
     if speaker is not None and speaker.organisation:
         for match in _WE.finditer(sentence):
             name, listed = _normalised(speaker.organisation)
@@ -647,7 +709,7 @@ def _addressees_in(sentence: str, offset: int, speaker: Speaker | None) -> list[
     return unique
 
 
-def addressees(text: str, sentence, speaker: Speaker | None = None) -> list[Addressee]:
+def addressees(text: str, sentence, speaker: Speaker | None = None, force: str | None = None) -> list[Addressee]:
     """The actors a demand sentence calls upon; ``[Addressee("unknown", ...)]`` if it names none.
 
     A body is called upon when it is the subject of *must / should / needs
@@ -668,11 +730,11 @@ def addressees(text: str, sentence, speaker: Speaker | None = None) -> list[Addr
     >>> [a.name for a in addressees(text, split_sentences(text)[0])]
     ['unknown']
     """
-    found = _addressees_in(sentence.text, sentence.start, speaker)
+    found = _addressees_in(sentence.text, sentence.start, speaker, force)
     lead_in = getattr(sentence, "lead_in", "")
     if not found and lead_in:
         position = text.rfind(lead_in, max(0, sentence.start - _LEAD_IN_REACH), sentence.start)
-        found = _addressees_in(lead_in, max(position, 0), speaker)
+        found = _addressees_in(lead_in, max(position, 0), speaker, force)
         if position < 0:  # the lead-in is not in this text: keep the names, drop the offsets
             found = [a._replace(start=None, end=None) for a in found]
     return found or [Addressee(UNKNOWN, "", None, None, False)]
@@ -690,9 +752,10 @@ def extract_all(text: str, tagged, organisation: str | None = None) -> list:
     """
     from ._figures import find_figures
 
-    out = []
+    out, force = [], None  # the police force last named, for "the force must ..."
     for s, speaker in zip(tagged, speakers(text, tagged, organisation)):
-        found = tuple(addressees(text, s, speaker)) if s.label == "demand" else ()
+        force = _last_force(s.text) or force
+        found = tuple(addressees(text, s, speaker, force)) if s.label == "demand" else ()
         figures = tuple(find_figures(s.text, s.start)) if s.label == "statistic" else ()
         out.append(s._replace(speaker=speaker, addressees=found, figures=figures))
     return out

@@ -75,10 +75,14 @@ def test_the_same_figure_from_two_organisations_is_shown_once_with_both_sources(
 
 
 def test_every_demand_is_in_exactly_one_theme(corpus_digest):
+    from casey_nlp._digest import GENERAL_THEME
+
     in_themes = [x for theme in corpus_digest.themes for x in theme.demands]
     assert sorted(in_themes) == sorted(corpus_digest.demands)
-    assert len(corpus_digest.themes) == 2
-    assert all(theme.name for theme in corpus_digest.themes)
+    assert len(corpus_digest.themes) == 3  # the two asked for, and the demands that name no change
+    general = corpus_digest.themes[-1]
+    assert general.name == GENERAL_THEME and [x.text for x in general.demands] == ["This has to change."]
+    assert all(theme.name and theme.terms for theme in corpus_digest.themes[:2])
 
 
 def test_themes_separate_demands_about_different_things():
@@ -92,8 +96,20 @@ def test_themes_separate_demands_about_different_things():
 
 def test_find_themes_handles_tiny_and_stop_word_only_inputs():
     assert find_themes([]) == ([], [])
-    assert find_themes(["Act now."])[0] == [0]
-    assert find_themes(["It must.", "They should."], n_themes=2)[0] == [0, 0]
+    assert find_themes(["Act now."]) == ([0], [()])
+    assert find_themes(["It must.", "They should."], n_themes=2) == ([0, 0], [()])
+    assert find_themes(["Vetting now.", "It must."], n_themes=5) == ([0, 1], [("vetting",), ()])
+    with pytest.raises(ValueError, match="^groups has 1 items for 2 texts"):
+        find_themes(["Vetting now.", "It must."], groups=["a"])
+
+
+def test_a_demand_is_read_with_what_its_statement_asks_for():
+    # "Do it now." alone says nothing; its statement is about vetting, so it joins vetting.
+    texts = ["Re-vet every officer.", "Vetting checks must be tougher.", "Do it in the open now.",
+             "Fund specialist refuges.", "Specialist refuges need funding.", "Refuges need long-term funding."]
+    groups = ["vetting", "vetting", "vetting", "refuges", "refuges", "refuges"]
+    themes, _ = find_themes(texts, n_themes=2, groups=groups)
+    assert themes[2] == themes[0] == themes[1] != themes[3]
 
 
 def test_figures_with_the_same_value_about_different_things_stay_apart():
