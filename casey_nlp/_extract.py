@@ -77,11 +77,21 @@ _TRAILING = re.compile(
 # Reported speech: "X said (that) the force ...", "..., X said.", "according to X".
 # Fewer verbs than for quotations: "X responds to the report" is a title.
 _REPORTED_VERB = r"(?:said|says|told|warned|warns|argued|argues|claimed|claims|insisted|insists|stated|states|added)"
-# Not "One in four women told us ..." (a figure) nor "Many officers said ..." (a finding).
+# The source of reported speech is a name ("Kath Moreland", "Stun Gun Watch
+# director Femi Adeyinka"), perhaps with one appositive ("Chloe Brennan, a
+# nursing student,"), or a short noun phrase ("The charity"). Not "One in four
+# women told us ..." (a figure), "Many officers said ..." nor "The panel
+# found gross misconduct proven and stated ..." (a clause).
+_CAPITALISED = r"[A-Z][\w\u2019'.&-]*(?:\s+(?:[A-Z][\w\u2019'.&-]*|of|for|and|&|the|de|van))*"
+_COUNTING = (
+    r"(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve|Twenty|Thirty|Forty|Fifty|Hundreds|Thousands"
+    r"|Many|Most|Some|Half|All|Few|Several|Nearly|Almost|More|Fewer|Over|Around|About|Only|Just"
+    r"|A\s+(?:third|quarter|fifth|half|majority|minority|number))\b|\d"
+)
 _REPORTED_HEAD = re.compile(
-    rf"^(?!(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Many|Most|Some|Half|All|Few|Several|Nearly|Almost"
-    rf"|More|Fewer|Over|Around|About|A\s+(?:third|quarter|fifth|half|majority|minority))\b|\d)"
-    rf"(?P<who>[A-Z][^{_QUOTES},;:]{{1,100}}?)\s+(?:has\s+|have\s+|had\s+)?{_REPORTED_VERB}\b(?!\s*:|\s+(?:us|me|our)\b)"
+    rf"^(?!{_COUNTING})(?P<who>(?:[a-z]+\s+){{0,3}}{_CAPITALISED}(?:,\s[^{_QUOTES},;:]{{2,90}},)?"
+    rf"|(?:The|A|An|Its|Their|Our)\s+[a-z\u2019'-]+(?:\s+[a-z\u2019'-]+){{0,2}})"
+    rf"\s+(?:has\s+|have\s+|had\s+)?{_REPORTED_VERB}\b(?!\s*:|\s+(?:us|me|our)\b)"
 )
 _REPORTED_TAIL = re.compile(
     rf",\s+(?:{_REPORTED_VERB}\s+(?P<after>[^{_QUOTES},;]{{2,100}}?)"
@@ -134,16 +144,40 @@ def _clean(who: str | None) -> str | None:
     return who if 2 <= len(who) <= _MAX_SPEAKER else None
 
 
+# Capitalised words that end the names of bodies, not people: "Wexley Police".
+_BODY_WORDS = frozenset(
+    """Police Constabulary Council Service Services Office Department Committee Commission Authority Trust Board
+    Inquiry Federation Association Agency Ministry Executive Panel Partnership Foundation Network Coalition Alliance
+    Institute Centre Center Project Campaign Union Society Group Charity News Press Watch Forum Fund""".split()
+)
+
+
 def _looks_like_person(text: str) -> bool:
     tokens = text.split()
-    return 2 <= len(tokens) <= 4 and all(_NAME_TOKEN.match(t) for t in tokens) and tokens[0][0].isupper()
+    return (2 <= len(tokens) <= 4 and all(_NAME_TOKEN.match(t) for t in tokens) and tokens[0][0].isupper()
+            and tokens[-1] not in _BODY_WORDS)
 
 
 def _strip_article(text: str) -> str:
     return re.sub(r"^(?:the|a|an)\s+", "", text.strip(" ,;.'\u2019"), flags=re.I)
 
 
+# "Director of Service Delivery": the part of the organisation, not the organisation.
+_DEPARTMENT_WORDS = frozenset(
+    """service services delivery policy policies communications campaigns campaign operations research public affairs
+    external strategy development fundraising programmes programme engagement partnerships advocacy legal media
+    press digital finance people support practice standards professional safeguarding""".split()
+)
+
+
 def _organisation_in(role: str) -> str | None:
+    found = _organisation_in_role(role)
+    if found and all(word.lower() in _DEPARTMENT_WORDS | {"and", "&", "of", "the"} for word in found.split()):
+        return None
+    return found
+
+
+def _organisation_in_role(role: str) -> str | None:
     """The organisation in a role phrase: "chief executive of Fairwatch", "Refuge CEO"."""
     # "Head of Policy at the Kestrel Trust": the last "at X"; else the first
     # "of X", so "director of the Centre for Women's Justice" keeps its "for".
@@ -258,31 +292,29 @@ def _sign_off(lines: list[str]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def document_speaker(text: str, sentences) -> tuple[str | None, str | None]:
-    """``(person, organisation)`` who issued the document, as far as its text says.
+# Notes to editors: "The Hearing Room Trust is a registered charity founded in 2009."
+_SELF_DESCRIPTION = re.compile(
+    rf"^(?:\d+[.)]\s*)?(?P<who>(?:The\s+)?{_CAPITALISED})\s+is\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,4}}?"
+    r"(?:charity|organisation|organization|campaign|network|trust|coalition|alliance|association|group|institute"
+    r"|think[- ]tank|union|federation|membership\s+body|body)\b"
+)
+# How the issuer was found; the first three name who speaks in the document's own voice.
+_ISSUER_HOW = ("by-line", "signature", "about", "title", "letterhead", "notes", "dateline", "reports")
 
-    In order: the speaker of a title such as "Remarks by X, Y" or a letter's
-    signature; the organisation of an "About X" section (unless it is one
-    word such as "the Institute"), of a title such as "X responds to ...",
-    of a wire dateline "(X) -", of "... reports X", or of a letterhead line
-    near the top; else an "About X" of one word.
 
-    >>> from casey_nlp import split_sentences
-    >>> text = "Fairwatch responds to the figures\\n\\nThe force must act."
-    >>> document_speaker(text, split_sentences(text))
-    (None, 'Fairwatch')
-    """
+def _issuer(text: str, sentences) -> tuple[str | None, str | None, str | None]:
+    """``(person, organisation, how)``: see :func:`document_speaker`; ``how`` is one of ``_ISSUER_HOW``."""
     lines = _lines(text)
-    person = organisation = None
     for line in lines[:3]:
         match = _BY_LINE.match(line) if len(line) <= 300 else None
         if match:
             person, organisation = parse_attribution(match.group("who"))
-            break
-    if person is None and _SALUTATION.search("\n".join(lines[:4])):
+            if person or organisation:
+                return person, organisation, "by-line"
+    if _SALUTATION.search("\n".join(lines[:4])):
         person, organisation = _sign_off(lines)
-    if organisation:
-        return person, organisation
+        if person:
+            return person, organisation, "signature"
     about = None
     for s in sentences:
         if s.text.startswith("About"):
@@ -291,18 +323,41 @@ def document_speaker(text: str, sentences) -> tuple[str | None, str | None]:
                 about = _clean(_strip_article(match.group("who")))
                 break
     if about and len(about.split()) > 1:
-        return person, about
-    candidates = [_title_organisation(_PREFIX.sub("", sentences[0].text.strip()))] if sentences else []
+        return None, about, "about"
+    candidates = [(_title_organisation(_PREFIX.sub("", sentences[0].text.strip())), "title")] if sentences else []
     for line in lines[:6]:
-        for pattern in (_DATELINE, _REPORTS):
+        for pattern, how in ((_DATELINE, "dateline"), (_REPORTS, "reports")):
             match = pattern.search(line) if len(line) <= 2000 else None
             if match:
-                candidates.append(_strip_article(match.group("who")))
-    candidates += [_name_line(line) for line in lines[1:5]]
-    for candidate in candidates:
+                candidates.append((_strip_article(match.group("who")), how))
+    candidates += [(_name_line(line), "letterhead") for line in lines[1:5]]
+    for s in sentences:
+        match = _SELF_DESCRIPTION.match(s.text.strip()) if len(s.text) <= 2000 else None
+        if match:
+            candidates.append((_strip_article(match.group("who")), "notes"))
+            break
+    for candidate, how in candidates:
         if candidate and (about is None or about.lower() in candidate.lower()):
-            return person, candidate
-    return person, about
+            return None, candidate, how
+    return None, about, "about" if about else None
+
+
+def document_speaker(text: str, sentences) -> tuple[str | None, str | None]:
+    """``(person, organisation)`` who issued the document, as far as its text says.
+
+    In order: the speaker of a title such as "Remarks by X, Y" or a letter's
+    signature; the organisation of an "About X" section (unless it is one
+    word such as "the Institute"), of a title such as "X responds to ...",
+    of a wire dateline "(X) -", of "... reports X", of a letterhead line
+    near the top, or of a note such as "X is a registered charity"; else
+    an "About X" of one word.
+
+    >>> from casey_nlp import split_sentences
+    >>> text = "Fairwatch responds to the figures\\n\\nThe force must act."
+    >>> document_speaker(text, split_sentences(text))
+    (None, 'Fairwatch')
+    """
+    return _issuer(text, sentences)[:2]
 
 
 def document_organisation(text: str, sentences) -> str | None:
@@ -338,12 +393,19 @@ def _reported_speaker(sentence: str) -> str | None:
     return None
 
 
+_STAFF_ROLE = re.compile(
+    r"^(?!.*\bformer\b).*\b(?:director|chief\s+executive|ceo|head|chair|spokes(?:person|man|woman)|manager|founder"
+    r"|president|co-?ordinator|adviser|advisor)\b", re.I
+)
+
+
 class _People:
     """The people a document has introduced, so "Lee said" finds Ann Lee of Fairwatch."""
 
-    def __init__(self):
+    def __init__(self, employer: str | None = None):
         self.by_surname: dict[str, tuple[str, str | None]] = {}
         self.last: Speaker | None = None
+        self.employer = employer  # the issuer, for "X, Director of Service Delivery" in its own release
 
     def speaker(self, who: str, source: str) -> Speaker | None:
         first = who.split()[0].lower()
@@ -363,6 +425,8 @@ class _People:
                 self.by_surname[person.split()[-1]] = (person, organisation)
         elif organisation is None:
             organisation = _strip_article(who)  # "the chief constable": kept as written
+        if person and organisation is None and self.employer and _STAFF_ROLE.search(who):
+            organisation = self.employer
         found = Speaker(person, organisation, source, who)
         self.last = found
         return found
@@ -390,9 +454,10 @@ def speakers(text: str, sentences, organisation: str | None = None) -> list[Spea
     >>> [s and s.name for s in speakers(text, split_sentences(text))]
     ['Jo Park, Openly', 'Jo Park, Openly', None]
     """
-    person, stated = document_speaker(text, sentences)
+    person, stated, how = _issuer(text, sentences)
     organisation = _one_line(organisation) if organisation else stated
-    people = _People()
+    # In a release, staff named by role alone speak for the issuer; in a news story, not for the agency.
+    people = _People(organisation if how not in ("dateline", "reports") else None)
     if person:
         people.speaker(f"{person}, {organisation}" if organisation else person, "document")
     blocks: list[int | None] = [None] * len(sentences)  # the quotation or speech each sentence is in, if any
@@ -716,9 +781,12 @@ def addressees(text: str, sentence, speaker: Speaker | None = None, force: str |
     to* (not after a preposition: "trust in the Met must" does not call on
     the Met), the object of *call on / urge / ask / recommend*, or the X of
     "for X to act"; bodies joined by "and" or commas share that role. "We
-    must" calls upon the speaker's organisation. A list item that names no
-    one takes the addressees of its lead-in ("We call on the Government
-    to:").
+    must" calls upon the speaker's organisation. "The force" (or "the
+    institution", "the service") is ``force``, the police force the document
+    named last, else police forces in general; an obligation in the passive
+    calls upon its agent ("should be brought in by the Met"); "reform of
+    the Met" calls upon the Met. A list item that names no one takes the
+    addressees of its lead-in ("We call on the Government to:").
 
     Examples
     --------

@@ -209,3 +209,31 @@ def test_the_document_says_who_issued_it(text, person, organisation):
     from casey_nlp._extract import document_speaker
 
     assert document_speaker(text, split_sentences(text)) == (person, organisation)
+
+
+def test_reported_speech_with_an_appositive_and_staff_named_by_role_alone():
+    text = (
+        "Safe Homes responds to the report\n\n"
+        "Abi Cole, Director of Service Delivery, said: \u201cThe force has failed.\u201d\n\n"
+        "Kath Moore, chief executive of the Night Safe Trust, said the figures were shocking.\n\n"
+        "Chloe Brennan, a nursing student, said she felt a sharp scratch.\n\n"
+        "One in four women told us they felt unsafe.\n\n"
+        "The panel found misconduct proven and stated that the officer would have been dismissed."
+    )
+    who = [(w.person, w.organisation) for w in speakers(text, split_sentences(text))]
+    assert who == [
+        (None, "Safe Homes"),
+        ("Abi Cole", "Safe Homes"),  # a department is not an organisation; her role makes her the issuer's
+        ("Kath Moore", "Night Safe Trust"),
+        ("Chloe Brennan", None),  # "a nursing student": not staff, so not the issuer's
+        (None, "Safe Homes"),  # a figure, not a source
+        (None, "Safe Homes"),  # a clause, not a source
+    ]
+
+
+def test_a_note_describing_the_issuer_names_the_document_organisation():
+    from casey_nlp._extract import document_speaker
+
+    text = ("Families left waiting, charity warns\n\nPRESS RELEASE\n\nFamilies waited years.\n\n"
+            "Notes to editors\n\n1. The Hearing Room Trust is a registered charity founded in 2009.")
+    assert document_speaker(text, split_sentences(text)) == (None, "Hearing Room Trust")
