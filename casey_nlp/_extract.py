@@ -148,14 +148,15 @@ def _clean(who: str | None) -> str | None:
 _BODY_WORDS = frozenset(
     """Police Constabulary Council Service Services Office Department Committee Commission Authority Trust Board
     Inquiry Federation Association Agency Ministry Executive Panel Partnership Foundation Network Coalition Alliance
-    Institute Centre Center Project Campaign Union Society Group Charity News Press Watch Forum Fund""".split()
+    Institute Centre Center Project Campaign Union Society Group Charity News Press Watch Forum Fund Families
+    Together Parents Survivors Women Voices Action Friends Justice Rights Officers Workers Members""".split()
 )
 
 
 def _looks_like_person(text: str) -> bool:
     tokens = text.split()
     return (2 <= len(tokens) <= 4 and all(_NAME_TOKEN.match(t) for t in tokens) and tokens[0][0].isupper()
-            and tokens[-1] not in _BODY_WORDS)
+            and _BODY_WORDS.isdisjoint(tokens))
 
 
 def _strip_article(text: str) -> str:
@@ -264,7 +265,9 @@ _NOT_A_NAME = re.compile(
     r"|Briefing|Press|News|Statement|Contents|Introduction|Background|Conclusions?|Recommendations?|Good)\b"
     r"|^[A-Z\s&'-]+$"  # "PRESS RELEASE", "FOR IMMEDIATE RELEASE"
 )
-_SALUTATION = re.compile(r"^(?:Sir|Madam|Dear\b[^\n]{0,60}),?\s*$", re.M)
+# A letter to an editor ("Sir,") is its signatory's; a campaign email ("Dear
+# supporter,") speaks for the organisation, so only the first counts.
+_SALUTATION = re.compile(r"^(?:Sir|Madam|Dear\s+(?:Sir|Madam|Editor|Sir\s+or\s+Madam)),?\s*$", re.M)
 _PREFIX = re.compile(r"^(?:PR|Press release|News|Statement|Update)\s*[:|\-\u2013]\s*", re.I)
 
 
@@ -280,14 +283,19 @@ def _name_line(line: str) -> str | None:
 
 
 def _sign_off(lines: list[str]) -> tuple[str | None, str | None]:
-    """The person and organisation signing a letter: a name line, then "Role, Organisation"."""
+    """The person and organisation signing a letter: a name line, then "Role, Organisation" or an address."""
     tail = lines[-6:]
     for i, line in enumerate(tail):
         person = _TITLES.sub("", line)
         if _looks_like_person(person):
-            role = tail[i + 1] if i + 1 < len(tail) else ""
-            organisation = _organisation_in(role) or (_strip_article(role.split(",")[-1].strip()) or None
-                                                      if "," in role else None)
+            organisation = None
+            # "Chair, Kesterton branch, Association of Custody Officers": the part naming a body;
+            # "Holmbrook, Northmoor" is an address, not an organisation.
+            for part in reversed((tail[i + 1] if i + 1 < len(tail) else "").split(",")):
+                part = _strip_article(part.strip())
+                if part and not _BODY_WORDS.isdisjoint(part.split()):
+                    organisation = _organisation_in(part) or part
+                    break
             return person, organisation
     return None, None
 
@@ -298,7 +306,8 @@ _SELF_DESCRIPTION = re.compile(
     r"(?:charity|organisation|organization|campaign|network|trust|coalition|alliance|association|group|institute"
     r"|think[- ]tank|union|federation|membership\s+body|body)\b"
 )
-# How the issuer was found; the first three name who speaks in the document's own voice.
+# How the issuer was found. A dateline or "reports X" names a news agency,
+# whose reporters' sources are not its staff.
 _ISSUER_HOW = ("by-line", "signature", "about", "title", "letterhead", "notes", "dateline", "reports")
 
 
@@ -513,12 +522,13 @@ def speakers(text: str, sentences, organisation: str | None = None) -> list[Spea
             if found:
                 reported[i] = found
                 current = found
-        opened, closed = sentence.count("\u201c"), sentence.count("\u201d")
-        if continued and sentence.startswith("\u201c"):
-            opened -= 1  # a paragraph reopening the quotation, not a new one: its closing mark ends it
+        # A paragraph reopening the quotation (press style) does not open a
+        # new one: only the marks after its first count, so its closing mark ends it.
+        counted = sentence[1:] if continued and sentence.startswith(_OPENING) else sentence
+        opened, closed = counted.count("\u201c"), counted.count("\u201d")
         if opened != closed:
             inside = opened > closed
-        if sentence.count('"') % 2:
+        if counted.count('"') % 2:
             inside = not inside
         if inside and blocks[i] is None:  # a quotation opened mid-sentence goes on in the next one
             block += 1

@@ -237,3 +237,17 @@ def test_a_note_describing_the_issuer_names_the_document_organisation():
     text = ("Families left waiting, charity warns\n\nPRESS RELEASE\n\nFamilies waited years.\n\n"
             "Notes to editors\n\n1. The Hearing Room Trust is a registered charity founded in 2009.")
     assert document_speaker(text, split_sentences(text)) == (None, "Hearing Room Trust")
+
+
+@pytest.mark.parametrize("open_mark, close_mark", [("\u201c", "\u201d"), ('"', '"')])
+def test_a_quotation_reopened_at_each_paragraph_ends_at_its_closing_mark(open_mark, close_mark):
+    # With straight quotes the reopening mark once flipped the count, so the
+    # narration after the quotation was given to its speaker.
+    text = (
+        f"Ann Lee, chair of Fairwatch, said: {open_mark}The force has failed.\n\n"
+        f"{open_mark}What we found was a lottery. It has to change.{close_mark}\n\n"
+        "Inspectors did find good practice.\n\n"
+        "Notes to editors"
+    )
+    who = [w.person if w else None for w in speakers(text, split_sentences(text))]
+    assert who == ["Ann Lee", "Ann Lee", "Ann Lee", None, None]
