@@ -180,6 +180,8 @@ def _cmd_train(args) -> int:
 
 
 def _cmd_evaluate(args) -> int:
+    if args.extraction:
+        return _evaluate_extraction(args)
     from ._evaluate import BLIND_SPLITS, evaluate
 
     splits = [args.split] if args.split else (["documents"] if args.no_bundled else list(BLIND_SPLITS))
@@ -235,6 +237,18 @@ def _cmd_digest(args) -> int:
         with open_output(args.out, force=args.force) as out:
             out.write(page)
     return 1 if found.errors else 0
+
+
+def _evaluate_extraction(args) -> int:
+    from ._evaluate_extraction import evaluate_extraction, extraction_markdown
+
+    results = evaluate_extraction(args.subset)
+    if args.format == "json":
+        print(json.dumps(results, indent=2))
+    else:
+        print(f"Extractors against the hand annotations ({args.subset} half):\n")
+        print(extraction_markdown(results))
+    return 0
 
 
 def _cmd_report(args) -> int:
@@ -403,6 +417,12 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--no-bundled", action="store_true", help="evaluate on your files only")
     evaluate.add_argument("--format", choices=("table", "json", "markdown"), default="table",
                           help="a readable report (default), every figure as JSON, or Markdown tables")
+    evaluate.add_argument("--extraction", action="store_true",
+                          help="score the speaker, addressee and figure extractors and the digest's themes "
+                               "against the hand annotations instead")
+    evaluate.add_argument("--subset", choices=("held-out", "development", "all"), default="held-out",
+                          help="with --extraction: the annotated half the rules were not developed on "
+                               "(default), the half they were, or both")
     evaluate.set_defaults(run=_cmd_evaluate)
 
     dataset = commands.add_parser(
