@@ -145,10 +145,15 @@ class Digest(NamedTuple):
 
 
 def _organisation_of(tagged, source: str) -> str:
-    """The document's own organisation: the speaker of its own text, else its source's name."""
+    """Who a document is from: the speaker of its own text, else whoever speaks most in it, else its file name."""
+    voices = Counter()
     for s in tagged:
-        if s.speaker is not None and s.speaker.source == "document" and s.speaker.organisation:
-            return s.speaker.organisation
+        if s.speaker is not None and s.speaker.organisation:
+            if s.speaker.source == "document":
+                return s.speaker.organisation
+            voices[s.speaker.organisation] += 1
+    if voices:
+        return voices.most_common(1)[0][0]
     name = str(source).replace("\\", "/").rsplit("/", 1)[-1]
     return re.sub(r"\.(?:txt|text|md)$", "", name, flags=re.I) or str(source)
 
@@ -251,7 +256,7 @@ def find_themes(texts, n_themes: int | None = None, random_state: int = 0, group
     >>> themes
     [1, 1, 1, 0, 0, 0, 2]
     >>> terms
-    [('funding', 'services', 'specialist'), ('vetting', 'repeated', 'checks'), ()]
+    [('funding', 'services', 'specialist'), ('vetting',), ()]
     """
     import numpy as np
     from scipy import sparse
@@ -290,7 +295,19 @@ def find_themes(texts, n_themes: int | None = None, random_state: int = 0, group
     rank = {cluster: i for i, cluster in enumerate(order)}
     names = vectoriser.get_feature_names_out()
     content = rows[has_words]
-    terms = [_top_terms(names, np.asarray(content[labels == c].mean(axis=0)).ravel(), words) for c in order]
+    # A theme is named by the words most typical of it compared with the rest
+    # of the corpus (mean weight inside minus mean weight outside), among words
+    # used by at least two of its demands, so one long sentence cannot name it.
+    overall = np.asarray(content.mean(axis=0)).ravel()
+    terms = []
+    for c in order:
+        inside = content[labels == c]
+        support = np.asarray((inside > 0).sum(axis=0)).ravel()
+        typical = np.asarray(inside.mean(axis=0)).ravel() - overall
+        typical[support < min(2, inside.shape[0])] = 0.0
+        if not (typical > 0).any():  # one theme, or nothing typical: its commonest words
+            typical = np.asarray(inside.mean(axis=0)).ravel()
+        terms.append(_top_terms(names, typical, words))
     general = len(order)
     it = iter(labels.tolist())
     themes = [rank[next(it)] if has else general for has in has_words.tolist()]

@@ -22,6 +22,29 @@ def _value(kind: str, value: float, per: str) -> str:
     return f"{number} per {per}" if per else number
 
 
+def _folder(d) -> str:
+    """The folder every source is in, if it is one on this machine: the page names files relative to it."""
+    import os
+
+    sources = [x.source for x in d.demands] + [c.source for g in d.figures for c in g.citations]
+    try:
+        folder = os.path.commonpath([os.path.dirname(source) or "." for source in sources]) if sources else ""
+    except ValueError:  # absolute and relative paths mixed
+        return ""
+    return folder if folder not in ("", ".") and os.path.isdir(folder) else ""
+
+
+def _source(source: str, folder: str = "") -> str:
+    """``source`` relative to ``folder``, whose name says nothing to a reader of the page."""
+    import os
+
+    return os.path.relpath(source, folder) if folder and source.startswith(folder) else source
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _counts(counter) -> str:
     return ", ".join(f"{name} ({n})" for name, n in counter.most_common())
 
@@ -128,17 +151,17 @@ p.empty { color: #555; font-style: italic; }
 """
 
 
-def _html_demand(x, with_organisation: bool = True) -> str:
+def _html_demand(x, folder: str, with_organisation: bool = True) -> str:
     who = f'<span class="who">{_h(x.speaker or x.organisation)}</span> · ' if with_organisation else ""
     to = "".join(f'<span class="to">{_h(a)}</span>' for a in x.addressees if a != "unknown")
-    return (f"<li>{_h(x.text)}<span class=\"about\">{who}{to}{_h(x.source)}, sentence {x.index + 1}"
+    return (f"<li>{_h(x.text)}<span class=\"about\">{who}{to}{_h(_source(x.source, folder))}, sentence {x.index + 1}"
             "</span></li>")
 
 
-def _html_citation(c, with_organisation: bool = True) -> str:
+def _html_citation(c, folder: str, with_organisation: bool = True) -> str:
     who = f'<span class="who">{_h(c.organisation)}</span> · ' if with_organisation else ""
     return (f"<li><b>{_h(_figure_words(c))}</b> ({_h(c.kind)}, {_h(_value(c.kind, c.value, c.per))}): "
-            f"{_h(c.sentence)}<span class=\"about\">{who}{_h(c.source)}, sentence {c.index + 1}</span></li>")
+            f"{_h(c.sentence)}<span class=\"about\">{who}{_h(_source(c.source, folder))}, sentence {c.index + 1}</span></li>")
 
 
 def digest_html(d) -> str:
@@ -147,6 +170,7 @@ def digest_html(d) -> str:
 
     provenance = _provenance_line(d.model)
     organisations = d.organisations
+    folder = _folder(d)
     out = [
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -173,9 +197,9 @@ def digest_html(d) -> str:
                        f'<td class="n">{len(theme.demands)}</td><td>{_h(_counts(theme.organisations))}</td></tr>')
         out += ["</tbody>", "</table>"]
         for i, theme in enumerate(d.themes):
-            out += [f'<details id="theme-{i + 1}"><summary>{_h(theme.name)}: {len(theme.demands)} demands from '
-                    f"{len(theme.organisations)} organisations</summary>", '<ul class="items">']
-            out += [_html_demand(x) for x in theme.demands]
+            out += [f'<details id="theme-{i + 1}"><summary>{_h(theme.name)}: {_plural(len(theme.demands), "demand")} '
+                    f"from {_plural(len(theme.organisations), 'organisation')}</summary>", '<ul class="items">']
+            out += [_html_demand(x, folder) for x in theme.demands]
             out += ["</ul>", "</details>"]
     out.append("</section>")
     out += ['<section aria-labelledby="organisations">', '<h2 id="organisations">Who demands what of whom</h2>',
@@ -186,15 +210,15 @@ def digest_html(d) -> str:
     for name, entry in organisations.items():
         n_demands = sum(map(len, entry["demands"].values()))
         out += ['<article class="org">', f"<h3>{_h(name)}</h3>",
-                f'<p class="meta">{n_demands} demands, {len(entry["figures"])} figures</p>']
+                f'<p class="meta">{_plural(n_demands, "demand")}, {_plural(len(entry["figures"]), "figure")}</p>']
         for addressee, items in entry["demands"].items():
             heading = "Naming no one" if addressee == "unknown" else f"Of {addressee}"
             out += [f"<h4>{_h(heading)} ({len(items)})</h4>", '<ul class="items">']
-            out += [_html_demand(x, with_organisation=False) for x in items]
+            out += [_html_demand(x, folder, with_organisation=False) for x in items]
             out.append("</ul>")
         if entry["figures"]:
             out += [f"<h4>Figures cited ({len(entry['figures'])})</h4>", '<ul class="items">']
-            out += [_html_citation(c, with_organisation=False) for c in entry["figures"]]
+            out += [_html_citation(c, folder, with_organisation=False) for c in entry["figures"]]
             out.append("</ul>")
         out.append("</article>")
     out.append("</section>")
@@ -209,7 +233,8 @@ def digest_html(d) -> str:
                 "<tbody>"]
         for group in d.figures:
             first = group.citations[0]
-            sources = "; ".join(f"{c.organisation} ({c.source}, sentence {c.index + 1})" for c in group.citations)
+            sources = "; ".join(f"{c.organisation} ({_source(c.source, folder)}, sentence {c.index + 1})"
+                                for c in group.citations)
             out.append(f'<tr><td class="figure">{_h(_figure_words(group))}</td>'
                        f"<td>{_h(group.kind)}, {_h(_value(group.kind, group.value, group.per))}</td>"
                        f"<td>{_h(first.sentence)}</td><td>{_h(sources)}</td></tr>")
@@ -229,6 +254,7 @@ def digest_html(d) -> str:
 def digest_markdown(d) -> str:
     """The digest as Markdown, in the page's order."""
     provenance = _provenance_line(d.model)
+    folder = _folder(d)
     out = [f"# {_md(d.title)}", "", _md(_summary(d)), "", f"Tagged by casey_nlp: {_md(provenance)}.", "",
            "## What is demanded: themes", ""]
     if not d.demands:
@@ -236,7 +262,7 @@ def digest_markdown(d) -> str:
     for theme in d.themes:
         out += [f"### {_md(theme.name)} ({len(theme.demands)})", "",
                 f"Raised by: {_md(_counts(theme.organisations))}", ""]
-        out += [f"- {_md(x.text)} ({_md(x.organisation)}; {_md(x.source)}, sentence {x.index + 1})"
+        out += [f"- {_md(x.text)} ({_md(x.organisation)}; {_md(_source(x.source, folder))}, sentence {x.index + 1})"
                 for x in theme.demands]
         out.append("")
     out += ["## Who demands what of whom", ""]
@@ -245,11 +271,11 @@ def digest_markdown(d) -> str:
         for addressee, items in entry["demands"].items():
             heading = "Naming no one" if addressee == "unknown" else f"Of {addressee}"
             out += [f"**{_md(heading)}** ({len(items)})", ""]
-            out += [f"- {_md(x.text)} ({_md(x.source)}, sentence {x.index + 1})" for x in items]
+            out += [f"- {_md(x.text)} ({_md(_source(x.source, folder))}, sentence {x.index + 1})" for x in items]
             out.append("")
         if entry["figures"]:
             out += [f"**Figures cited** ({len(entry['figures'])})", ""]
-            out += [f"- **{_md(_figure_words(c))}**: {_md(c.sentence)} ({_md(c.source)}, sentence {c.index + 1})"
+            out += [f"- **{_md(_figure_words(c))}**: {_md(c.sentence)} ({_md(_source(c.source, folder))}, sentence {c.index + 1})"
                     for c in entry["figures"]]
             out.append("")
     out += ["## Figures cited", ""]
@@ -258,7 +284,7 @@ def digest_markdown(d) -> str:
     else:
         out += ["| figure | value | as cited | cited by |", "|---|---|---|---|"]
         for group in d.figures:
-            sources = "; ".join(f"{c.organisation} ({c.source})" for c in group.citations)
+            sources = "; ".join(f"{c.organisation} ({_source(c.source, folder)})" for c in group.citations)
             out.append(f"| {_md(_figure_words(group))} | {_md(group.kind)}, "
                        f"{_md(_value(group.kind, group.value, group.per))} | {_md(group.citations[0].sentence)} "
                        f"| {_md(sources)} |")

@@ -76,13 +76,27 @@ _TRAILING = re.compile(
 )
 # Reported speech: "X said (that) the force ...", "..., X said.", "according to X".
 # Fewer verbs than for quotations: "X responds to the report" is a title.
-_REPORTED_VERB = r"(?:said|says|told|warned|warns|argued|argues|claimed|claims|insisted|insists|stated|states|added)"
+_REPORTED_VERB = (
+    r"(?:said|says|told|warned|warns|argued|argues|claimed|claims|insisted|insists|stated|states|added"
+    r"|called\s+(?:for|on)|calls\s+(?:for|on)|urged|urges)"
+)
 # The source of reported speech is a name ("Kath Moreland", "Stun Gun Watch
 # director Femi Adeyinka"), perhaps with one appositive ("Chloe Brennan, a
 # nursing student,"), or a short noun phrase ("The charity"). Not "One in four
 # women told us ..." (a figure), "Many officers said ..." nor "The panel
 # found gross misconduct proven and stated ..." (a clause).
-_CAPITALISED = r"[A-Z][\w\u2019'.&-]*(?:\s+(?:[A-Z][\w\u2019'.&-]*|of|for|and|&|the|de|van))*"
+_ROLE_NOUN = (
+    r"(?:director|chief\s+executive|chair|chairman|chairwoman|head|spokesperson|spokesman|spokeswoman|leader|founder"
+    r"|president|secretary|commissioner|minister|manager|campaigner|lawyer|solicitor|coordinator|co-ordinator)"
+)
+_CAPITALISED = (
+    r"[A-Z][\w\u2019'.&-]*(?:\s+(?:[A-Z][\w\u2019'.&-]*|of|for|and|&|the|de|van"
+    rf"|(?:[a-z-]+\s+)?{_ROLE_NOUN}(?=\s+[A-Z])))*"  # "Stun Gun Watch director Femi Adeyinka"
+)
+# "Stun Gun Watch director Femi Adeyinka": organisation, role, then the person.
+_ORGANISATION_ROLE_PERSON = re.compile(
+    rf"^(?P<organisation>[A-Z][^,]*?)\s+(?:[a-z-]+\s+)?{_ROLE_NOUN}\s+(?P<person>[A-Z][\w\u2019'-]+(?:\s+[A-Z][\w\u2019'-]+){{1,2}})$"
+)
 _COUNTING = (
     r"(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve|Twenty|Thirty|Forty|Fifty|Hundreds|Thousands"
     r"|Many|Most|Some|Half|All|Few|Several|Nearly|Almost|More|Fewer|Over|Around|About|Only|Just"
@@ -214,6 +228,9 @@ def parse_attribution(who: str) -> tuple[str | None, str | None]:
     """
     head, _, rest = who.partition(",")
     head = head.strip()
+    match = _ORGANISATION_ROLE_PERSON.match(head)
+    if match:
+        return match.group("person"), _strip_article(match.group("organisation"))
     person = organisation = None
     of = _OF.search(head)
     name_part = head[: of.start()].strip() if of else head

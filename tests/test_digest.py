@@ -222,3 +222,21 @@ def test_cli_refuses_to_overwrite_and_names_the_fix(folder, tmp_path, capsys):
     assert main(["digest", str(folder), "--out", str(out)]) == 1
     assert out.read_text(encoding="utf-8") == "mine"
     assert re.search(r"already exists; choose another --out or pass --force", capsys.readouterr().err)
+
+
+def test_a_document_that_does_not_name_its_issuer_is_filed_under_its_main_speaker():
+    text = ("Casey Review: our response\n\n"
+            "Ann Lee, chief executive of Safe Homes, says:\n\n"
+            "The Home Office must fund specialist advocates for every survivor of rape.\n\n"
+            "We call on the Government to ring-fence funding for refuges.")
+    d = casey_nlp.digest([("response.txt", text)])
+    assert {x.organisation for x in d.demands} == {"Safe Homes"}
+
+
+def test_the_page_names_files_relative_to_the_folder_they_share(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.txt").write_text(SAFE_HOMES, encoding="utf-8")
+    (tmp_path / "two.txt").write_text(FAIRWATCH, encoding="utf-8")
+    page = casey_nlp.digest([tmp_path / "a" / "one.txt", tmp_path / "two.txt"]).to_html()
+    assert str(tmp_path) not in page
+    assert "a/one.txt, sentence" in page and "two.txt, sentence" in page

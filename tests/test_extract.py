@@ -82,6 +82,9 @@ def test_reported_speech_is_its_sources_and_a_surname_finds_the_person_named_bef
     ("Chief Constable Rachel Dunmore of Wexley Police", "Rachel Dunmore", "Wexley Police"),
     ("Tom Reid, director of the Centre for Fair Policing", "Tom Reid", "Centre for Fair Policing"),
     ("Priya Lal, Head of Policy at the Kestrel Trust", "Priya Lal", "Kestrel Trust"),
+    ("Stun Gun Watch director Femi Adeyinka", "Femi Adeyinka", "Stun Gun Watch"),
+    ("Abi Cole, Director of Service Delivery", "Abi Cole", None),  # a department, not an organisation
+    ("Wexley Police", None, "Wexley Police"),  # a body, not a person
     ("Detective Superintendent Jane Smith", "Jane Smith", None),
     ("Fairwatch", None, "Fairwatch"),
 ])
@@ -251,3 +254,11 @@ def test_a_quotation_reopened_at_each_paragraph_ends_at_its_closing_mark(open_ma
     )
     who = [w.person if w else None for w in speakers(text, split_sentences(text))]
     assert who == ["Ann Lee", "Ann Lee", "Ann Lee", None, None]
+
+
+def test_a_reported_call_is_its_callers():
+    text = ("Spiking reports double\n\nBy Jo Park\n\n"
+            "LONDON, 11 May 2025 (Albion Press Agency) - Reports doubled, the figures show.\n\n"
+            "Stun Gun Watch director Femi Adeyinka called for every force to publish its data.")
+    last = speakers(text, split_sentences(text))[-1]
+    assert (last.person, last.organisation, last.source) == ("Femi Adeyinka", "Stun Gun Watch", "attribution")
