@@ -179,6 +179,22 @@ def _collect(result, demands: list, citations: list) -> None:
             )
 
 
+def _initials(name: str) -> str:
+    """ "Centre for Women's Justice" -> "CWJ": the capitalised words' first letters."""
+    return "".join(word[0] for word in name.split() if word[:1].isupper())
+
+
+def _spelled_out(demands: list, citations: list) -> tuple[list, list]:
+    """Demands and citations with an acronym organisation ("CWJ") under the name it stands for, if cited too."""
+    names = {x.organisation for x in demands} | {c.organisation for c in citations}
+    long_names = {_initials(n): n for n in sorted(names) if len(n.split()) > 1 and len(_initials(n)) > 1}
+    full = {n: long_names[n] for n in names if n.isupper() and n in long_names}
+    if not full:
+        return demands, citations
+    return ([x._replace(organisation=full.get(x.organisation, x.organisation)) for x in demands],
+            [c._replace(organisation=full.get(c.organisation, c.organisation)) for c in citations])
+
+
 # ------------------------------------------------------------------- themes
 
 # Words every demand shares, which would otherwise name every theme.
@@ -419,6 +435,7 @@ def digest(documents, *, model=None, title: str = DEFAULT_TITLE, n_themes=None, 
         _collect(result, demands, citations)
         if progress is not None:
             progress(n_documents, n_sentences)
+    demands, citations = _spelled_out(demands, citations)
     assignment, terms = find_themes([d.text for d in demands], n_themes, groups=[d.source for d in demands])
     themes = [Theme(", ".join(t) or GENERAL_THEME, t, []) for t in terms]
     for demand, theme in zip(demands, assignment):

@@ -533,7 +533,7 @@ def speakers(text: str, sentences, organisation: str | None = None) -> list[Spea
                     current = found
         elif speech:
             blocks[i] = block
-        elif not lead_in and not any(q in sentence for q in _OPENING):
+        elif not lead_in and not sentence.startswith(_OPENING):  # "X called for the report to be \u201caccepted\u201d"
             who = _reported_speaker(sentence)
             found = people.speaker(who, "attribution") if who else None
             if found:

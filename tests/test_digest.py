@@ -240,3 +240,14 @@ def test_the_page_names_files_relative_to_the_folder_they_share(tmp_path):
     page = casey_nlp.digest([tmp_path / "a" / "one.txt", tmp_path / "two.txt"]).to_html()
     assert str(tmp_path) not in page
     assert "a/one.txt, sentence" in page and "two.txt, sentence" in page
+
+
+def test_an_organisation_named_by_its_initials_is_filed_under_its_full_name():
+    documents = [
+        ("a.txt", "Safe Homes responds to the review\n\nWe call on the Home Office to fund specialist advocates "
+                  "for every survivor of rape in England and Wales."),
+        ("b.txt", "Fairwatch responds to the review\n\n"
+                  "SH chief executive Ann Lee called for the Home Office to fund specialist advocates now."),
+    ]
+    d = casey_nlp.digest(documents)
+    assert [x.organisation for x in d.demands] == ["Safe Homes", "Safe Homes"]
