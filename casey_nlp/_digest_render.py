@@ -128,6 +128,10 @@ def digest_csv_rows(d, *, escape: bool = True):
 
 # ---------------------------------------------------------------------- HTML
 
+# A theme of a large corpus can hold thousands of demands; the page lists the
+# first ones under the theme (all are under their organisations).
+THEME_ITEMS_SHOWN = 100
+
 _CSS = PAGE_CSS + """
 main { max-width: 60rem; }
 h4 { font-size: .95rem; margin: .9rem 0 .2rem; color: #333; }
@@ -199,7 +203,10 @@ def digest_html(d) -> str:
         for i, theme in enumerate(d.themes):
             out += [f'<details id="theme-{i + 1}"><summary>{_h(theme.name)}: {_plural(len(theme.demands), "demand")} '
                     f"from {_plural(len(theme.organisations), 'organisation')}</summary>", '<ul class="items">']
-            out += [_html_demand(x, folder) for x in theme.demands]
+            out += [_html_demand(x, folder) for x in theme.demands[:THEME_ITEMS_SHOWN]]
+            if len(theme.demands) > THEME_ITEMS_SHOWN:  # each is also under its organisation below
+                out.append(f'<li class="more">and {len(theme.demands) - THEME_ITEMS_SHOWN:,} more: every demand '
+                           "is listed under its organisation below, and in the CSV and JSON formats</li>")
             out += ["</ul>", "</details>"]
     out.append("</section>")
     out += ['<section aria-labelledby="organisations">', '<h2 id="organisations">Who demands what of whom</h2>',
@@ -212,7 +219,7 @@ def digest_html(d) -> str:
         out += ['<article class="org">', f"<h3>{_h(name)}</h3>",
                 f'<p class="meta">{_plural(n_demands, "demand")}, {_plural(len(entry["figures"]), "figure")}</p>']
         for addressee, items in entry["demands"].items():
-            heading = "Naming no one" if addressee == "unknown" else f"Of {addressee}"
+            heading = "Calling on no one named" if addressee == "unknown" else f"Calling on {addressee}"
             out += [f"<h4>{_h(heading)} ({len(items)})</h4>", '<ul class="items">']
             out += [_html_demand(x, folder, with_organisation=False) for x in items]
             out.append("</ul>")
@@ -269,7 +276,7 @@ def digest_markdown(d) -> str:
     for name, entry in d.organisations.items():
         out += [f"### {_md(name)}", ""]
         for addressee, items in entry["demands"].items():
-            heading = "Naming no one" if addressee == "unknown" else f"Of {addressee}"
+            heading = "Calling on no one named" if addressee == "unknown" else f"Calling on {addressee}"
             out += [f"**{_md(heading)}** ({len(items)})", ""]
             out += [f"- {_md(x.text)} ({_md(_source(x.source, folder))}, sentence {x.index + 1})" for x in items]
             out.append("")

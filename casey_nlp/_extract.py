@@ -409,8 +409,14 @@ def _trailing_speaker(sentence: str) -> str | None:
     return _clean(match.group("after") or match.group("before")) if match else None
 
 
+# Every reported-speech pattern needs one of these words; most sentences have none.
+_REPORTED_HINT = re.compile(r"\b(?:said|says|told|warn|argue|claim|insist|state|added|call|urge|[Aa]ccording)")
+
+
 def _reported_speaker(sentence: str) -> str | None:
     """The source of reported speech outside quotation marks, if the sentence names one."""
+    if not _REPORTED_HINT.search(sentence):
+        return None
     for pattern in (_ACCORDING, _REPORTED_HEAD, _REPORTED_TAIL):
         match = pattern.search(sentence)
         if match:
@@ -652,33 +658,62 @@ def _last_force(sentence: str) -> str | None:
     if not _FORCE_HINT.search(sentence):
         return None
     force = None
-    for match in _mentions().finditer(sentence):
-        if match.group("alias") is not None:
-            named = _named(match, 0)
-            if _kinds().get(named.name) == "force":
-                force = named.name
-        elif match.group("unlisted") is not None and match.group("person") is None:
-            named = _named(match, 0)
-            if _FORCE_NAME.search(named.name):
-                force = named.name
+    for match in _force_mentions().finditer(sentence):
+        alias = match.group("alias")
+        force = _alias_name(alias) if alias is not None else _strip_article(match.group(0))
     return force
 
 
-def _alias_pattern(alias: str) -> str:
-    # An alias written in lower case ("police forces") matches a capitalised
-    # first letter too; one with capitals ("Met") only as written, so "we
-    # met" is not the Met.
-    first = alias[0]
-    head = f"[{first}{first.upper()}]" if alias == alias.lower() else re.escape(first)
-    return head + re.escape(alias[1:]).replace(r"\ ", r"\s+")
+def _trie_pattern(aliases) -> str:
+    """One pattern for all ``aliases``, factored by common prefixes.
+
+    Python's ``re`` tries the branches of an alternation one by one at every
+    position; factored, it follows one branch per character. An alias in
+    lower case ("police forces") also matches with a capital first letter;
+    one with capitals ("Met") only as written, so "we met" is not the Met.
+    Longer aliases are tried first, as in an alternation sorted by length.
+    """
+    trie: dict = {}
+    for alias in aliases:
+        for variant in {alias, alias[:1].upper() + alias[1:]} if alias == alias.lower() else {alias}:
+            node = trie
+            for char in variant:
+                node = node.setdefault(char, {})
+            node[""] = {}  # an alias ends here
+
+    def pattern(node: dict) -> str:
+        branches = [(r"\s+" if char == " " else re.escape(char)) + pattern(child)
+                    for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
+
+    return pattern(trie)
+
+
+def _alias_name(alias: str) -> str:
+    """The gazetteer name of an alias as it matched (any case of a lower-case alias's first letter, any spacing)."""
+    alias = " ".join(alias.split())
+    names = gazetteer()
+    return names.get(alias) or names[alias[:1].lower() + alias[1:]]
 
 
 @lru_cache(maxsize=1)
 def _mentions():
-    aliases = sorted(gazetteer(), key=len, reverse=True)  # longest first: "Met Police" before "Met"
-    listed = "|".join(_alias_pattern(a) for a in aliases)
     return re.compile(
-        rf"(?<![\w-])(?:[Tt]he\s+)?(?P<alias>{listed})(?![\w-])|(?P<unlisted>{_UNLISTED})|(?P<generic>{_GENERIC_FORCE})"
+        rf"(?<![\w-])(?:[Tt]he\s+)?(?P<alias>{_trie_pattern(gazetteer())})(?![\w-])"
+        rf"|(?P<unlisted>{_UNLISTED})|(?P<generic>{_GENERIC_FORCE})"
+    )
+
+
+@lru_cache(maxsize=1)
+def _force_mentions():
+    forces = [alias for alias, name in gazetteer().items() if _kinds().get(name) == "force"]
+    return re.compile(
+        rf"(?<![\w-])(?:[Tt]he\s+)?(?P<alias>{_trie_pattern(forces)})(?![\w-])"
+        r"|(?<![\w-])(?:[A-Z][\w\u2019'&-]+\s+){1,4}(?:Police|Constabulary)(?:\s+Service)?(?![\w-])"
     )
 
 
@@ -694,7 +729,6 @@ _UNLISTED = (
 # "The force must ...": the police force the document is about, resolved in
 # extract_all from the last force named before.
 _GENERIC_FORCE = r"(?<![\w-])[Tt]he\s+(?:force|police\s+service|constabulary|institution|service)(?![\w-])"
-_FORCE_NAME = re.compile(r"(?:Police|Constabulary|Police\s+Service)$")
 _OBLIGED = (
     r"(?:must|should|shall|needs?\s+to|has\s+to|have\s+to|ought\s+to|has\s+got\s+to|have\s+got\s+to|cannot|can\u2019t"
     r"|can't|can\s+no\s+longer|could\s+not|must\s+not|should\s+not|be\s+(?:required|made|obliged|compelled)\s+to"
@@ -769,8 +803,7 @@ def _named(match: re.Match, offset: int, force: str | None = None) -> Addressee:
     if match.group("person") is not None:
         return Addressee(match.group("person"), surface, offset + match.start(), offset + match.end(), False)
     if match.group("alias") is not None:
-        alias = match.group("alias")
-        name = gazetteer().get(alias) or gazetteer().get(alias.lower()) or gazetteer()[alias[0].lower() + alias[1:]]
+        name = _alias_name(match.group("alias"))
         return Addressee(name, surface, offset + match.start(), offset + match.end(), True)
     return Addressee(_strip_article(surface), surface, offset + match.start(), offset + match.end(), False)
 
@@ -838,6 +871,28 @@ def addressees(text: str, sentence, speaker: Speaker | None = None, force: str |
 # ------------------------------------------------------------------ together
 
 
+class _ForcesNamed:
+    """The police force a document named last before each sentence, for "the force must ...".
+
+    Read lazily: only a demand that says "the force" makes the sentences
+    before it be scanned, each once.
+    """
+
+    def __init__(self, sentences):
+        self.sentences, self.scanned, self.force = sentences, 0, None
+
+    def last(self, index: int) -> str | None:
+        if not _GENERIC_FORCE_HINT.search(self.sentences[index].text):
+            return None  # no "the force" to resolve
+        while self.scanned <= index:
+            self.force = _last_force(self.sentences[self.scanned].text) or self.force
+            self.scanned += 1
+        return self.force
+
+
+_GENERIC_FORCE_HINT = re.compile(r"(?i:the)\s+(?:force|police\s+service|constabulary|institution|service)\b")
+
+
 def extract_all(text: str, tagged, organisation: str | None = None) -> list:
     """``tagged`` with ``speaker`` on every sentence, ``addressees`` on demands and ``figures`` on statistics.
 
@@ -847,10 +902,10 @@ def extract_all(text: str, tagged, organisation: str | None = None) -> list:
     """
     from ._figures import find_figures
 
-    out, force = [], None  # the police force last named, for "the force must ..."
-    for s, speaker in zip(tagged, speakers(text, tagged, organisation)):
-        force = _last_force(s.text) or force
-        found = tuple(addressees(text, s, speaker, force)) if s.label == "demand" else ()
+    forces = _ForcesNamed(tagged)
+    out = []
+    for i, (s, speaker) in enumerate(zip(tagged, speakers(text, tagged, organisation))):
+        found = tuple(addressees(text, s, speaker, forces.last(i))) if s.label == "demand" else ()
         figures = tuple(find_figures(s.text, s.start)) if s.label == "statistic" else ()
         out.append(s._replace(speaker=speaker, addressees=found, figures=figures))
     return out

@@ -251,3 +251,58 @@ def test_an_organisation_named_by_its_initials_is_filed_under_its_full_name():
     ]
     d = casey_nlp.digest(documents)
     assert [x.organisation for x in d.demands] == ["Safe Homes", "Safe Homes"]
+
+
+# ---------------------------------------------------------------- the browser
+
+
+@pytest.mark.slow
+def test_the_digest_of_the_bundled_statements_renders_in_a_headless_browser(tmp_path):
+    import subprocess
+
+    from test_report import BROWSER, _png_size
+
+    if BROWSER is None:
+        pytest.skip("no chromium or chromium-browser on PATH (apt-get install chromium; .ci/run does this on CI)")
+    from casey_nlp._resources import data_dir
+
+    page_path = tmp_path / "digest.html"
+    assert main(["digest", str(data_dir() / "statements"), "--out", str(page_path)]) == 0
+    expected = casey_nlp.digest(sorted((data_dir() / "statements").glob("*.txt")))
+
+    def run(*extra, profile):
+        command = [
+            BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={tmp_path / profile}", *extra, page_path.as_uri(),
+        ]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result
+
+    screenshot = tmp_path / "digest.png"
+    run(f"--screenshot={screenshot}", "--window-size=1200,2000", profile="profile-shot")
+    size, width, height = _png_size(screenshot)
+    assert (width, height) == (1200, 2000) and size > 20_000  # a blank page compresses to a few kB
+
+    dom = run("--dump-dom", profile="profile-dom").stdout
+    parsed = _Page(dom)
+    assert "script" not in parsed.tags and parsed.external == []
+    assert dom.index('id="themes"') < dom.index('id="organisations"') < dom.index('id="figures"')
+    # Every demand is listed once under its theme and once under its organisation.
+    assert dom.count('<li>') == 2 * len(expected.demands) + sum(len(g.citations) for g in expected.figures)
+    assert dom.count('<tr><td class="figure">') == len(expected.figures)
+
+
+def test_a_theme_of_thousands_lists_its_first_demands_and_says_how_many_more():
+    from casey_nlp._digest import Demand, Digest, Theme
+    from casey_nlp._digest_render import THEME_ITEMS_SHOWN
+
+    demands = [Demand(f"Demand {i}.", "a.txt", i, "Safe Homes", "", ("unknown",), 0.9) for i in range(250)]
+    d = Digest("T", 1, 250, [], demands, [Theme("vetting", ("vetting",), demands)], [],
+               {"name": "default", "version": "0", "sha256": None})
+    page = d.to_html()
+    theme = page[page.index('<details id="theme-1">') : page.index("</details>")]
+    assert theme.count("<li>") == THEME_ITEMS_SHOWN
+    assert f"and {250 - THEME_ITEMS_SHOWN:,} more" in theme
+    assert page.count("<li>") == THEME_ITEMS_SHOWN + 250  # every demand still under its organisation
