@@ -119,7 +119,7 @@ def _cmd_classify(args) -> int:
     provenance = model_provenance(model)
     inputs = DocumentInputs(args.files, input_format=args.input_format, encoding=args.encoding)
     if args.explain:
-        results = explain_many(inputs, model=model, min_confidence=args.min_confidence)
+        results = explain_many(inputs, model=model, min_confidence=args.min_confidence, extract=not args.no_extract)
     else:
         # model=None lets each worker process load the shipped model itself.
         tagged = classify_many(inputs, model=None if args.model is None else model, n_jobs=args.jobs,
@@ -213,8 +213,9 @@ def _cmd_digest(args) -> int:
     def show(documents, sentences):
         progress.update(sentences - progress.sentences)
 
-    found = digest(inputs, model=load_model(args.model), title=args.title, n_themes=args.themes,
-                   n_jobs=args.jobs, progress=show)
+    # model=None lets each worker process load the shipped model itself.
+    found = digest(inputs, model=None if args.model is None else load_model(args.model), title=args.title,
+                   n_themes=args.themes, n_jobs=args.jobs, progress=show)
     progress.close()
     for _, why in found.errors:
         print(f"casey-nlp: error: {why} (skipped)", file=sys.stderr)
@@ -481,7 +482,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="a self-contained HTML page, Markdown, JSON, or CSV (one row per demand and per "
                              "figure); default: from the --out suffix, else html")
     digest.add_argument("--themes", type=_positive_int, default=None, metavar="N",
-                        help="group the demands into N themes (default: chosen from the number of demands)")
+                        help="group the demands into N themes, plus one for demands that name no specific change "
+                             "(default: chosen from the number of demands)")
     digest.add_argument("--title", default=DIGEST_TITLE, help=f"the digest's title (default: {DIGEST_TITLE!r})")
     digest.add_argument("--input-format", choices=("text", "jsonl"), default="text",
                         help="what each file holds: one document (default), or JSON lines with 'id' and 'text'")

@@ -285,9 +285,10 @@ def find_themes(texts, n_themes: int | None = None, random_state: int = 0, group
         return [], []
     words = _ContentWords()
     vectoriser = TfidfVectorizer(analyzer=words, sublinear_tf=True)
-    if not any(map(words, texts)):  # not one content word: all general
+    try:
+        rows = vectoriser.fit_transform(texts)
+    except ValueError:  # not one content word in any text: all general
         return [0] * len(texts), [()]
-    rows = vectoriser.fit_transform(texts)
     has_words = np.asarray(rows.getnnz(axis=1) > 0)
     groups = list(range(len(texts))) if groups is None else list(groups)
     if len(groups) != len(texts):
@@ -298,7 +299,9 @@ def find_themes(texts, n_themes: int | None = None, random_state: int = 0, group
     means = normalize(sparse.diags(1 / np.asarray(member.sum(axis=1)).ravel()) @ member @ rows)
     blended = normalize(normalize(rows) + member.T @ means)[has_words]
     n_rows = blended.shape[0]
-    k = max(1, min(n_themes if n_themes is not None else _theme_count(n_rows), n_rows))
+    # No more themes than distinct demands: k-means cannot split identical rows.
+    distinct = len({(tuple(row.indices), tuple(row.data.round(9))) for row in content_rows(blended)})
+    k = max(1, min(n_themes if n_themes is not None else _theme_count(n_rows), distinct))
     if k == 1:
         labels = np.zeros(n_rows, dtype=int)
     else:
@@ -330,6 +333,14 @@ def find_themes(texts, n_themes: int | None = None, random_state: int = 0, group
     if not has_words.all():
         terms.append(())
     return themes, terms
+
+
+def content_rows(matrix):
+    """The rows of a CSR matrix, each as a 1-row CSR matrix with sorted indices."""
+    matrix = matrix.tocsr()
+    matrix.sort_indices()
+    for i in range(matrix.shape[0]):
+        yield matrix[i]
 
 
 def _top_terms(names, weights, words: _ContentWords, n: int = 3) -> tuple:
@@ -423,10 +434,12 @@ def digest(documents, *, model=None, title: str = DEFAULT_TITLE, n_themes=None, 
     if n_themes is not None and (isinstance(n_themes, bool) or not isinstance(n_themes, int) or n_themes < 1):
         raise ValueError(f"n_themes must be a whole number of at least 1 (such as 8) or None, got {n_themes!r}")
     items = _checked_inputs(documents)
-    model = _model(model)
+    loaded = _model(model)
     demands, citations, errors = [], [], []
     n_documents = n_sentences = 0
-    for result in _stream(items, n_jobs, model, batch_size, None, True):
+    # With model=None and n_jobs > 1 each worker loads the shipped model once,
+    # rather than receiving a pickled copy with every batch.
+    for result in _stream(items, n_jobs, loaded if n_jobs == 1 else model, batch_size, None, True):
         if result.error:
             errors.append((str(result.source), result.error))
             continue
@@ -441,4 +454,4 @@ def digest(documents, *, model=None, title: str = DEFAULT_TITLE, n_themes=None, 
     for demand, theme in zip(demands, assignment):
         themes[theme].demands.append(demand)
     return Digest(title, n_documents, n_sentences, errors, demands, themes, group_figures(citations),
-                  model_provenance(model))
+                  model_provenance(loaded))

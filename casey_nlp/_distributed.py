@@ -136,7 +136,7 @@ def _records(ids, texts, model, batch_size):
     model = _resolve_model(model)
     records = []
     # Plain texts, not (id, text) pairs: classify_many would turn ids into str.
-    for document, result in zip(ids, classify_many(texts, model=model, batch_size=batch_size)):
+    for document, result in zip(ids, classify_many(texts, model=model, batch_size=batch_size, extract=False)):
         if result.error:
             raise ValueError(f"document {document!r}: {result.error}")
         for index, sentence in enumerate(result.sentences):

@@ -115,7 +115,11 @@ class Score(Counter):
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def row(self) -> dict:
-        return {"precision": round(self.precision, 3), "recall": round(self.recall, 3), "f1": round(self.f1, 3),
+        """The scores as JSON-ready values: None where there was nothing to score (not NaN, which JSON lacks)."""
+        def rounded(value):
+            return None if value != value else round(value, 3)
+
+        return {"precision": rounded(self.precision), "recall": rounded(self.recall), "f1": rounded(self.f1),
                 "predicted": self["predicted"], "gold": self["gold"], "correct": self["correct"]}
 
 
@@ -304,14 +308,18 @@ def evaluate_themes(ids=None) -> dict:
     }
 
 
+def _cell(value) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 def extraction_markdown(results: dict) -> str:
     """The figures as Markdown tables, for the model card."""
     out = ["| extractor | precision | recall | F1 | predicted | gold | agreement of the passes (F1) |",
            "|---|---|---|---|---|---|---|"]
     for name, row in results["extractors"].items():
         agreed = results["agreement"][name]["f1"]
-        out.append(f"| {name} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | "
-                   f"{row['predicted']} | {row['gold']} | {agreed:.3f} |")
+        out.append(f"| {name} | {_cell(row['precision'])} | {_cell(row['recall'])} | {_cell(row['f1'])} | "
+                   f"{row['predicted']} | {row['gold']} | {_cell(agreed)} |")
     themes = results["themes"]
     out += ["", "| theme grouping | adjusted Rand |", "|---|---|"]
     out += [f"| {name} | {value} |" for name, value in themes.items() if name.startswith("ari")]

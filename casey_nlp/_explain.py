@@ -416,7 +416,7 @@ def explain_document(text: str, *, model=None, top=8) -> list[Explanation]:
     return explain_in_context(sentences, model=model, top=top)
 
 
-def explain_many(inputs, *, model=None, top=8, min_confidence=None):
+def explain_many(inputs, *, model=None, top=8, min_confidence=None, extract=True):
     """Tag and explain many documents, reading, splitting and scoring each once.
 
     The explained counterpart of :func:`casey_nlp.classify_many` (one
@@ -433,6 +433,8 @@ def explain_many(inputs, *, model=None, top=8, min_confidence=None):
         Contributions kept per explanation.
     min_confidence : float, optional
         Mark tags whose probability is below it as unsure, as ``classify`` does.
+    extract : bool, default=True
+        Fill speakers, addressees and figures, as ``classify_many`` does.
 
     Yields
     ------
@@ -442,6 +444,7 @@ def explain_many(inputs, *, model=None, top=8, min_confidence=None):
         with ``error`` set and no explanations; the run goes on.
     """
     from ._classify import DocumentResult, TaggedSentence, _checked_inputs, _split, check_min_confidence
+    from ._extract import extract_all
     from ._inputs import _read_document
     from ._persist import load_model
 
@@ -465,4 +468,6 @@ def explain_many(inputs, *, model=None, top=8, min_confidence=None):
                            min_confidence is not None and e.scores[e.label] < min_confidence)
             for s, e in zip(sentences, explanations)
         ]
+        if extract:
+            tagged = extract_all(text, tagged)
         yield DocumentResult(source, tagged, None), explanations

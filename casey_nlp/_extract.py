@@ -31,9 +31,11 @@ class Speaker(NamedTuple):
         Their organisation as the document names it, or the document's own
         organisation for its own text.
     source : str
-        How it was found: ``"attribution"`` (named in this sentence),
-        ``"quotation"`` (carried from the attribution of the quotation the
-        sentence is in) or ``"document"`` (the document's own text).
+        How it was found: ``"quotation"`` (the sentence is in a quotation,
+        or in the paragraphs after an "X said:" line, whose speaker is named
+        in it or before it), ``"attribution"`` (reported speech naming its
+        source: "X said the force had failed", "according to X") or
+        ``"document"`` (the document's own text).
     attribution : str
         The attribution as written ("Ann Lee, chair of Fairwatch"); the
         organisation for ``"document"``.
@@ -67,7 +69,8 @@ _QUOTES = "\u201c\u201d\""
 # "X, chief executive of Y, said:" as a line of its own, or before the
 # quotation in the same sentence.
 # Every run is bounded ({1,150}) and the sentence is read with its whitespace
-# collapsed (see _one_line), so no pattern here backtracks over a long run.
+# collapsed (see _one_line), so no pattern here backtracks over a long run;
+# tests/test_adversarial.py holds the shapes that once did.
 _LEAD_IN = re.compile(rf"^(?P<who>[^{_QUOTES}:]{{1,150}}?),?\s+(?:has\s+|have\s+)?{_VERB}(?:\s+today)?\s*:")
 # "... ,” said X." / "... ,” X said." ending the sentence, or followed by more quotation.
 _TRAILING = re.compile(
@@ -89,9 +92,13 @@ _ROLE_NOUN = (
     r"(?:director|chief\s+executive|chair|chairman|chairwoman|head|spokesperson|spokesman|spokeswoman|leader|founder"
     r"|president|secretary|commissioner|minister|manager|campaigner|lawyer|solicitor|coordinator|co-ordinator)"
 )
+# Each word can be read one way only (a role noun is not also "and" or
+# "the"), and at most ten follow the first, so a failed match is given up
+# after a bounded number of steps: an earlier version, where "and director"
+# could be read two ways, doubled its work with each repetition.
 _CAPITALISED = (
     r"[A-Z][\w\u2019'.&-]*(?:\s+(?:[A-Z][\w\u2019'.&-]*|of|for|and|&|the|de|van"
-    rf"|(?:[a-z-]+\s+)?{_ROLE_NOUN}(?=\s+[A-Z])))*"  # "Stun Gun Watch director Femi Adeyinka"
+    rf"|{_ROLE_NOUN}(?=\s+[A-Z]))){{0,10}}"  # "Stun Gun Watch director Femi Adeyinka"
 )
 # "Stun Gun Watch director Femi Adeyinka": organisation, role, then the person.
 _ORGANISATION_ROLE_PERSON = re.compile(
@@ -141,6 +148,12 @@ _ROLE_WORDS = frozenset(
     executive of at for from the a an and commissioner constable superintendent inspector leader minister mp
     representative officer's communications public affairs research service services programme strategy operations
     assistant associate principal vice barrister counsel""".split()
+)
+# Titles that make a phrase a role ("chair of X", "Refuge CEO"), not a name.
+_TITLE_WORDS = frozenset(
+    """ceo director chair chairman chairwoman chairperson head spokesperson spokesman spokeswoman manager founder
+    co-founder president secretary coordinator co-ordinator adviser advisor lead officer executive chief minister
+    commissioner mp trustee member leader""".split()
 )
 _OF = re.compile(r"\s(?:of|at|for|from|with)\s+(?=(?:the\s+)?[A-Z])")
 _AT = re.compile(r"\s(?:at|from|with)\s+(?=(?:the\s+)?[A-Z])")
@@ -199,12 +212,16 @@ def _organisation_in_role(role: str) -> str | None:
     match = None
     for match in _AT.finditer(role):
         pass
-    match = match or _OF.search(role)
+    if match is None:  # "of X" after a title only: "Association of Custody Officers" is one name
+        match = next((m for m in _OF.finditer(role) if role[: m.start()].split()[-1:] and
+                      role[: m.start()].split()[-1].lower() in _TITLE_WORDS), None)
     if match:
         candidate = _strip_article(role[match.end():])
         candidate = re.split(r",|\s+(?:who|which|said|says)\b", candidate)[0].strip()
         return candidate or None
     words = role.split()
+    if words and words[0][:1].isupper() and not any(w.lower() in _TITLE_WORDS for w in words):
+        return _strip_article(role.strip(" ,;.")) or None  # a name with no title in it: the organisation
     # "Refuge CEO", "Fairwatch's director": the capitalised words that are not roles.
     kept = [w for w in words if w.lower().strip("'\u2019s") not in _ROLE_WORDS and w[:1].isupper()]
     if kept and len(kept) == len([w for w in words if w[:1].isupper() and w.lower() not in _ROLE_WORDS]):
@@ -247,10 +264,9 @@ def parse_attribution(who: str) -> tuple[str | None, str | None]:
     else:
         organisation = _organisation_in(head)
     if rest and organisation is None:
-        for part in rest.split(","):
-            organisation = _organisation_in(part.strip())
-            if organisation:
-                break
+        # "Chair, Kesterton branch, Association of Custody Officers": the part naming a body, else the first found.
+        found = [o for o in (_organisation_in(part.strip()) for part in rest.split(",")) if o]
+        organisation = next((o for o in found if not _BODY_WORDS.isdisjoint(o.split())), found[0] if found else None)
     return person, organisation
 
 
@@ -277,8 +293,9 @@ _REPORTS = re.compile(r"\breports\s+(?P<who>[A-Z][\w'\u2019&]*(?:\s+[A-Z][\w'\u2
 _NAME_LINE = re.compile(
     r"^(?:The\s+)?[A-Z][\w'\u2019&.-]*(?:\s+(?:[A-Z][\w'\u2019&.-]*|of|for|and|&|on|the|in|de)){0,11}$"
 )
+_NOT_ISSUERS = frozenset("us our this these the me my you your".split())
 _NOT_A_NAME = re.compile(
-    r"^(?:By|From|To|Dear|Sir|Madam|Yours|Published|Updated|Posted|Contact|Notes?|Summary|Embargoed|Blog"
+    r"^(?:About|By|From|To|Dear|Sir|Madam|Yours|Published|Updated|Posted|Contact|Notes?|Summary|Embargoed|Blog"
     r"|Briefing|Press|News|Statement|Contents|Introduction|Background|Conclusions?|Recommendations?|Good)\b"
     r"|^[A-Z\s&'-]+$"  # "PRESS RELEASE", "FOR IMMEDIATE RELEASE"
 )
@@ -347,6 +364,9 @@ def _issuer(text: str, sentences) -> tuple[str | None, str | None, str | None]:
             match = _ABOUT.fullmatch(s.text.strip())
             if match and not text[text.rfind("\n", 0, s.start) + 1 : s.start].strip():  # a line of its own
                 about = _clean(_strip_article(match.group("who")))
+                if about and about.split()[0].lower() in _NOT_ISSUERS:  # "About Us", "About this report"
+                    about = None
+                    continue
                 break
     if about and len(about.split()) > 1:
         return None, about, "about"
@@ -499,6 +519,7 @@ def speakers(text: str, sentences, organisation: str | None = None) -> list[Spea
     current = None  # speaker of the nearest attribution so far
     inside = False  # in a quotation
     speech = False  # in unquoted speech: after an "X said:" line, or a quotation its writer never closed
+    unclosed = False  # that speech is a quotation carried over paragraphs, so its closing mark ends it
     block, previous_end, after_colon_line = -1, 0, False
     own_lines = _own_lines(text, sentences)
     for i, s in enumerate(sentences):
@@ -511,16 +532,17 @@ def speakers(text: str, sentences, organisation: str | None = None) -> list[Spea
         continued = inside and new_paragraph
         if inside and new_paragraph and not sentence.startswith(_OPENING):
             # Press style reopens a quotation at each of its paragraphs. A
-            # paragraph with no quotation mark after one left open carries
-            # on the speech; one with its own quotation marks does not.
-            speech = not any(q in sentence for q in _QUOTE_MARKS)
+            # paragraph that opens no quotation of its own, after one left
+            # open, carries on the speech until the closing mark.
+            opens = "\u201c" in sentence or ('"' in sentence and sentence.count('"') % 2 == 0)
+            speech = unclosed = not opens  # "It must change now.\u201d" still belongs to it, and closes it
             inside = False
         lead_in = _lead_in_speaker(sentence)
         if lead_in:
             current = people.speaker(lead_in, "quotation") or current
-            speech = False
+            speech = unclosed = False
         if after_colon_line and not sentence.startswith(_OPENING) and not lead_in and not _ends_speech(sentence, s, own_line):
-            speech = True  # "Jayne Butler, CEO of Rape Crisis, says:" then paragraphs without quotation marks
+            speech, unclosed = True, False  # "Jayne Butler, CEO of Rape Crisis, says:" then paragraphs without quotation marks
             block += 1
             block_speaker[block] = current
         after_colon_line = bool(lead_in) and not any(q in sentence for q in _QUOTE_MARKS)
@@ -549,6 +571,9 @@ def speakers(text: str, sentences, organisation: str | None = None) -> list[Spea
         # new one: only the marks after its first count, so its closing mark ends it.
         counted = sentence[1:] if continued and sentence.startswith(_OPENING) else sentence
         opened, closed = counted.count("\u201c"), counted.count("\u201d")
+        if speech and unclosed and (closed > opened or counted.count('"') % 2):
+            speech = unclosed = False  # the closing mark of the quotation carried over paragraphs
+            continue
         if opened != closed:
             inside = opened > closed
         if counted.count('"') % 2:
@@ -664,33 +689,17 @@ def _last_force(sentence: str) -> str | None:
     return force
 
 
-def _trie_pattern(aliases) -> str:
-    """One pattern for all ``aliases``, factored by common prefixes.
+def _alias_pattern(aliases) -> str:
+    """One pattern for all ``aliases``, laid out as a trie (see :func:`casey_nlp._figures._one_of`).
 
-    Python's ``re`` tries the branches of an alternation one by one at every
-    position; factored, it follows one branch per character. An alias in
-    lower case ("police forces") also matches with a capital first letter;
-    one with capitals ("Met") only as written, so "we met" is not the Met.
-    Longer aliases are tried first, as in an alternation sorted by length.
+    An alias in lower case ("police forces") also matches with a capital
+    first letter; one with capitals ("Met") only as written, so "we met" is
+    not the Met.
     """
-    trie: dict = {}
-    for alias in aliases:
-        for variant in {alias, alias[:1].upper() + alias[1:]} if alias == alias.lower() else {alias}:
-            node = trie
-            for char in variant:
-                node = node.setdefault(char, {})
-            node[""] = {}  # an alias ends here
+    from ._figures import _one_of
 
-    def pattern(node: dict) -> str:
-        branches = [(r"\s+" if char == " " else re.escape(char)) + pattern(child)
-                    for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        if len(branches) == 1 and "" not in node:
-            return branches[0]
-        return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
-
-    return pattern(trie)
+    return _one_of(variant for alias in aliases
+                   for variant in ({alias, alias[:1].upper() + alias[1:]} if alias == alias.lower() else {alias}))
 
 
 def _alias_name(alias: str) -> str:
@@ -703,7 +712,7 @@ def _alias_name(alias: str) -> str:
 @lru_cache(maxsize=1)
 def _mentions():
     return re.compile(
-        rf"(?<![\w-])(?:[Tt]he\s+)?(?P<alias>{_trie_pattern(gazetteer())})(?![\w-])"
+        rf"(?<![\w-])(?:[Tt]he\s+)?(?P<alias>{_alias_pattern(gazetteer())})(?![\w-])"
         rf"|(?P<unlisted>{_UNLISTED})|(?P<generic>{_GENERIC_FORCE})"
     )
 
@@ -712,7 +721,7 @@ def _mentions():
 def _force_mentions():
     forces = [alias for alias, name in gazetteer().items() if _kinds().get(name) == "force"]
     return re.compile(
-        rf"(?<![\w-])(?:[Tt]he\s+)?(?P<alias>{_trie_pattern(forces)})(?![\w-])"
+        rf"(?<![\w-])(?:[Tt]he\s+)?(?P<alias>{_alias_pattern(forces)})(?![\w-])"
         r"|(?<![\w-])(?:[A-Z][\w\u2019'&-]+\s+){1,4}(?:Police|Constabulary)(?:\s+Service)?(?![\w-])"
     )
 

@@ -99,7 +99,7 @@ class Figure(NamedTuple):
 
 
 def _one_of(phrases: Iterable[str]) -> str:
-    """A group matching any of ``phrases`` (lower case; a space matches any run of whitespace).
+    """A group matching any of ``phrases`` as written (a space matches any run of whitespace).
 
     The phrases are laid out as a trie (``t(?:en|h(?:ird|ree))`` rather than
     ``ten|third|three``): the engine tries a group's alternatives one by one,
@@ -322,12 +322,14 @@ _READINGS = {
 
 _REVERSED_HEDGE = _one_of(phrase[::-1] for phrase in _HEDGES)
 _REVERSED_REFERENCE_ID = rf"(?:[a-z]?\d+(?:\.\d+)*|{_one_of(word[::-1] for word in _UNITS + _TEENS + _TENS)})"
+_IN_A_YEARLIKE = re.compile(r"\s+in\s+(?:1[89]|20)\d\d\b")
 _BEFORE = re.compile(
     # "aged 15", "aged between 16 and 24", "the age of 10"; "aged about 15"
     # is a hedge with this before it (see find_figures).
     rf"(?P<age>(?:\s?(?:-|–|ot|dna)\s?\d+)?\s+(?:neewteb\s+)?(?:fo\s+)?{_one_of(word[::-1] for word in _AGE_WORDS)}\b)"
     # "section 5", "recommendations 3 and 4", "paragraph 2.1", "pages 12-14"
-    rf"|(?P<reference>(?:\s?(?:,|dna|ro|ot|-|–|&)\s?{_REVERSED_REFERENCE_ID})*\s?"
+    # At most eight numbers back: a list of 4,000 numbers must not be rescanned for each.
+    rf"|(?P<reference>(?:\s?(?:,|dna|ro|ot|-|–|&)\s?{_REVERSED_REFERENCE_ID}){{0,8}}\s?"
     rf"{_one_of(word[::-1] for word in _REFERENCE_WORDS)}\b)"
     rf"|(?P<month>\s\.?{_one_of(word[::-1] for word in _MONTHS)}\b)"  # "april 6"
     # The rest are one word or phrase after a space, told apart by a trie each.
@@ -478,6 +480,8 @@ def find_figures(sentence: str, offset: int = 0) -> list[Figure]:
         per = ""
         if reading == "count" or reading == "duration":
             if number == "one":  # a bare "one" picks out ("one of the officers"), it does not count
+                continue
+            if number == "1" and _IN_A_YEARLIKE.match(spaced, match.end()):  # "1 in 2000": a ratio, not a count
                 continue
             value = _number_value(number)
         elif reading == "percentage":

@@ -129,7 +129,8 @@ def sentence_csv_rows(result, model_info: dict, labels, explanations=None, *, es
 
 def _figure_cell(figure) -> str:
     unit = f" per {figure.per}" if figure.per else ""
-    return f"{figure.hedge} {figure.text}".strip() + f" = {figure.kind} {figure.value:g}{unit}"
+    # .10g: 1,234,567 stays 1234567, not 1.23457e+06.
+    return f"{figure.hedge} {figure.text}".strip() + f" = {figure.kind} {figure.value:.10g}{unit}"
 
 
 def csv_columns(labels, explain: bool = False) -> list[str]:

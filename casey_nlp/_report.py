@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
+from ._extract import _one_line
 from ._labels import DISPLAY_ORDER, LABEL_DEFINITIONS, LABEL_TABLE
 
 DEFAULT_TITLE = "Annotated press release"
@@ -54,10 +55,6 @@ def _anchor(label: str) -> str:
 
 def _conf(value: float) -> str:
     return f"{value:.2f}"
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _abbreviation(label: str) -> str:

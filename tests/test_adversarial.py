@@ -163,3 +163,22 @@ def test_extraction_on_a_megabyte_of_hostile_text_finishes(label, text):
     for s in extracted:
         for found in (*s.addressees, *s.figures):
             assert found.start is None or text[found.start : found.end] == found.text
+
+
+def test_a_sentence_listing_forty_thousand_numbers_finishes():
+    # Each number once rescanned every number before it ("section 1, 2, 3 ..."),
+    # so this took minutes; the look-back is now at most eight numbers.
+    from casey_nlp._figures import find_figures
+
+    sentence = "We counted " + ", ".join(str(i) for i in range(40_000)) + " cases."
+    with finishes_within(30):
+        figures = find_figures(sentence)
+    assert all(sentence[f.start : f.end] == f.text for f in figures)
+
+
+def test_a_long_run_of_capitalised_names_and_roles_finishes():
+    # "and director" could be read two ways, so each repetition doubled the
+    # reported-speech pattern's work: 372 characters took 2.4 s.
+    text = "Ann" + " and director Bob" * 60 + " then said so."  # 1,034 characters
+    with finishes_within(30):
+        casey_nlp.classify(text)

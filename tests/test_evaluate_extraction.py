@@ -100,3 +100,12 @@ def test_cli_prints_the_figures_for_the_model_card(capsys):
     assert results["counts"]["documents"] == 27 and results["counts"]["demands"] == 226
     assert 0 <= results["extractors"]["figures"]["recall"] <= 1
     assert results["themes"]["demands"] == 226
+
+
+def test_a_measure_with_nothing_to_score_is_none_not_nan():
+    scores = _score([("Police must act.", "demand",
+                      {"speaker_person": None, "speaker_organisation": None, "addressees": ["unknown"]},
+                      {"speaker_person": None, "speaker_organisation": None, "addressees": ["unknown"]})])
+    row = scores["speaker person"].row()
+    assert row["precision"] is None and row["recall"] is None
+    json.loads(json.dumps(row, allow_nan=False))

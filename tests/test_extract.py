@@ -262,3 +262,31 @@ def test_a_reported_call_is_its_callers():
             "Stun Gun Watch director Femi Adeyinka called for every force to publish its data.")
     last = speakers(text, split_sentences(text))[-1]
     assert (last.person, last.organisation, last.source) == ("Femi Adeyinka", "Stun Gun Watch", "attribution")
+
+
+@pytest.mark.parametrize("open_mark, close_mark", [("\u201c", "\u201d"), ('"', '"')])
+def test_a_quotation_carried_into_a_paragraph_without_marks_ends_at_its_closing_mark(open_mark, close_mark):
+    # With straight quotes the closing mark once toggled the quotation open
+    # again, giving the narration after it to the speaker.
+    text = (f"Fairwatch responds to the review\n\nAnn Lee, chair of Fairwatch, said: {open_mark}The Met must act.\n\n"
+            f"It must change now.{close_mark}\n\nThe review was published on Monday. Officers were not vetted.")
+    who = [w.name for w in speakers(text, split_sentences(text))]
+    assert who == ["Fairwatch", "Ann Lee, Fairwatch", "Ann Lee, Fairwatch", "Fairwatch", "Fairwatch"]
+
+
+def test_about_us_is_not_an_organisation():
+    from casey_nlp._extract import document_speaker
+
+    for heading in ("About Us", "About our research", "About this report"):
+        text = f"Fairwatch responds to the review\n\nThe force must act.\n\n{heading}\n\nWe campaign for open policing."
+        assert document_speaker(text, split_sentences(text)) == (None, "Fairwatch"), heading
+
+
+@pytest.mark.parametrize("attribution, organisation", [
+    ("Ann Lee, Association of Custody Officers", "Association of Custody Officers"),
+    ("Tom Reid, Centre for Women's Justice", "Centre for Women's Justice"),
+    ("Al Fox, Institute for Public Policy Research", "Institute for Public Policy Research"),
+    ("Gareth Pryce, Chair, Kesterton branch, Association of Custody Officers", "Association of Custody Officers"),
+])
+def test_an_organisation_named_after_a_comma_is_kept_whole(attribution, organisation):
+    assert parse_attribution(attribution)[1] == organisation

@@ -207,3 +207,9 @@ def test_a_number_too_large_for_a_float_is_not_a_figure():
     figures = find_figures(sentence)
     assert [(f.text, f.kind) for f in figures] == [("7%", "percentage")]
     json.loads(json.dumps([f.to_dict() for f in figures], allow_nan=False))
+
+
+def test_one_in_a_year_like_number_is_not_a_count_of_one():
+    # "2000" reads as a year, so the ratio is not found; the "1" alone is not a figure either.
+    assert find_figures("Only 1 in 2000 officers were charged.") == []
+    assert [f.text for f in find_figures("Some 300 in 2022 were charged.")] == ["300"]

@@ -80,3 +80,15 @@ def test_wheel_ships_the_trained_model_and_uses_it_without_rebuilding(installed_
         "print('rebuilt' in m.metadata_, casey_nlp.classify_sentences(['The Met must change.'])[0])",
     )
     assert out.split() == ["False", "demand"]
+
+
+def test_wheel_ships_the_gazetteer_and_the_extraction_annotations(installed_python):
+    python, work = installed_python
+    out = run_outside_repo(
+        python, work,
+        "import casey_nlp; from casey_nlp._evaluate_extraction import evaluate_extraction; "
+        "s = casey_nlp.classify('We urge Scotland Yard to act now on vetting.')[0]; "
+        "print(s.label, [a.name for a in s.addressees]); "
+        "print(evaluate_extraction('all')['counts']['documents'])",
+    )
+    assert out.splitlines() == ["demand ['Metropolitan Police Service']", "27"]
