@@ -7,7 +7,6 @@ import numbers
 import os
 from typing import NamedTuple
 
-from ._extract import extract_all
 from ._labels import LABELS
 from ._inputs import _read_document  # files, stdin and JSONL are read there
 from ._model import _columns, _example_column, _is_pandas, as_sentences
@@ -244,7 +243,11 @@ def classify(text: str, *, model=None, min_confidence=None, organisation=None, e
         return []
     model = _model(model)
     tagged = _tagged(sentences, _document_proba(model, sentences), model.classes_, min_confidence)
-    return extract_all(text, tagged, organisation) if extract else tagged
+    if not extract:
+        return tagged
+    from ._extract import extract_all  # imported on first use: classify_sentences never needs it
+
+    return extract_all(text, tagged, organisation)
 
 
 def _document_proba(model, sentences, groups=None):
@@ -424,6 +427,8 @@ def _tag_batch(batch, model, min_confidence=None, extract=True):
             )
             offset += len(sentences)
             if extract:
+                from ._extract import extract_all
+
                 tagged = extract_all(text, tagged)
         results.append(DocumentResult(source, tagged, error))
     return results
