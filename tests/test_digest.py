@@ -306,3 +306,10 @@ def test_a_theme_of_thousands_lists_its_first_demands_and_says_how_many_more():
     assert theme.count("<li>") == THEME_ITEMS_SHOWN
     assert f"and {250 - THEME_ITEMS_SHOWN:,} more" in theme
     assert page.count("<li>") == THEME_ITEMS_SHOWN + 250  # every demand still under its organisation
+
+
+def test_progress_is_reported_after_each_document():
+    seen = []
+    d = casey_nlp.digest([SAFE_HOMES, FAIRWATCH, KESTREL], progress=lambda docs, sentences: seen.append((docs, sentences)))
+    assert [docs for docs, _ in seen] == [1, 2, 3]
+    assert seen[-1][1] == d.sentences and seen[0][1] == len(casey_nlp.split_sentences(SAFE_HOMES))
