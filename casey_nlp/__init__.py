@@ -48,6 +48,9 @@ _LAZY = {
     "dask_classify": "._distributed",
     "digest": "._digest",
     "Digest": "._digest",
+    "Speaker": "._extract",
+    "Addressee": "._extract",
+    "Figure": "._figures",
 }
 
 __all__ = [

@@ -36,13 +36,13 @@ class TaggedSentence(NamedTuple):
         True when the caller asked for a ``min_confidence`` and the
         confidence is below it; always False when no ``min_confidence`` was
         given.
-    speaker : Speaker or None
+    speaker : casey_nlp.Speaker or None
         Who the sentence is attributed to (person, organisation and how it
         was found), or None when neither is known or extraction was off.
-    addressees : tuple of Addressee
+    addressees : tuple of casey_nlp.Addressee
         For a ``demand``: the actors it calls upon, normalised against the
         shipped gazetteer, or one ``"unknown"``; empty for other labels.
-    figures : tuple of Figure
+    figures : tuple of casey_nlp.Figure
         For a ``statistic``: each figure with its span, kind, value, hedge
         and unit; empty for other labels.
     """
