@@ -544,3 +544,26 @@ def test_a_bad_min_confidence_is_a_usage_error_naming_the_option(release, capsys
         main(["classify", "--min-confidence", value, str(release)])
     assert caught.value.code == 2
     assert "--min-confidence" in capsys.readouterr().err
+
+
+def test_classify_explain_keeps_speakers_addressees_and_figures(release, capsys):
+    # --explain once built its tags without the extractors: every speaker came out null.
+    import casey_nlp
+
+    assert main(["classify", "--explain", "--format", "jsonl", str(release)]) == 0
+    (document,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    expected = [s.to_dict() for s in casey_nlp.classify(RELEASE)]
+    for key in ("speaker", "addressees", "figures"):
+        assert [r[key] for r in document["sentences"]] == [e[key] for e in expected], key
+    assert main(["classify", "--explain", "--no-extract", "--format", "jsonl", str(release)]) == 0
+    (document,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert all(r["speaker"] is None and r["figures"] == [] for r in document["sentences"])
+
+
+def test_csv_figures_cell_keeps_every_digit(tmp_path, capsys):
+    path = tmp_path / "stat.txt"
+    path.write_text("The force recorded 1,234,567 stops last year, 12,345.6 an hour.\n", encoding="utf-8")
+    assert main(["classify", "--format", "csv", str(path)]) == 0
+    (row,) = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert row["label"] == "statistic"
+    assert "1,234,567 = count 1234567" in row["figures"]
