@@ -414,6 +414,8 @@ def _split(source, text, error):
 def _tag_batch(batch, model, min_confidence=None, extract=True):
     """Tag a batch of ``(source, text, error)`` documents with one model call."""
     model = _model(model)  # None: the shipped model, loaded once per (worker) process
+    if extract:
+        from ._extract import extract_all  # imported on first use: classify_sentences never needs it
     segmented = [(source, *_split(source, text, error)) for source, text, error in batch]
     everything = [s for _, sentences, _ in segmented for s in sentences]
     groups = [i for i, (_, sentences, _) in enumerate(segmented) for _ in sentences]
@@ -427,8 +429,6 @@ def _tag_batch(batch, model, min_confidence=None, extract=True):
             )
             offset += len(sentences)
             if extract:
-                from ._extract import extract_all
-
                 tagged = extract_all(text, tagged)
         results.append(DocumentResult(source, tagged, error))
     return results

@@ -300,7 +300,9 @@ def find_themes(texts, n_themes: int | None = None, random_state: int = 0, group
     blended = normalize(normalize(rows) + member.T @ means)[has_words]
     n_rows = blended.shape[0]
     # No more themes than distinct demands: k-means cannot split identical rows.
-    distinct = len({(tuple(row.indices), tuple(row.data.round(9))) for row in content_rows(blended)})
+    blended.sort_indices()
+    bounds = zip(blended.indptr[:-1].tolist(), blended.indptr[1:].tolist())
+    distinct = len({(blended.indices[a:b].tobytes(), blended.data[a:b].round(9).tobytes()) for a, b in bounds})
     k = max(1, min(n_themes if n_themes is not None else _theme_count(n_rows), distinct))
     if k == 1:
         labels = np.zeros(n_rows, dtype=int)
@@ -333,14 +335,6 @@ def find_themes(texts, n_themes: int | None = None, random_state: int = 0, group
     if not has_words.all():
         terms.append(())
     return themes, terms
-
-
-def content_rows(matrix):
-    """The rows of a CSR matrix, each as a 1-row CSR matrix with sorted indices."""
-    matrix = matrix.tocsr()
-    matrix.sort_indices()
-    for i in range(matrix.shape[0]):
-        yield matrix[i]
 
 
 def _top_terms(names, weights, words: _ContentWords, n: int = 3) -> tuple:

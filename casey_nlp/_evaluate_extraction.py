@@ -208,7 +208,7 @@ def _score(pairs, documents=()) -> dict:
 def _predicted(sentences: list[dict], documents: list[dict]) -> tuple[dict, dict]:
     """The extractors' fields for every annotated sentence, read with its gold label."""
     from ._classify import TaggedSentence
-    from ._extract import document_organisation, extract_all
+    from ._extract import document_speaker, extract_all
     from ._segment import split_sentences
 
     by_document: dict[str, list[dict]] = {}
@@ -224,7 +224,7 @@ def _predicted(sentences: list[dict], documents: list[dict]) -> tuple[dict, dict
             raise ValueError(f"{document['doc_id']}: the annotations no longer match the document's sentences")
         tagged = [TaggedSentence(s.text, r["label"], {r["label"]: 1.0}, s.start, s.end, s.list_item, s.lead_in)
                   for s, r in zip(split, rows)]
-        organisations[document["doc_id"]] = document_organisation(text, split)
+        organisations[document["doc_id"]] = document_speaker(text, split)[1]
         for s, row in zip(extract_all(text, tagged), rows):
             fields[row["id"]] = {
                 "speaker_person": s.speaker.person if s.speaker else None,
@@ -235,12 +235,25 @@ def _predicted(sentences: list[dict], documents: list[dict]) -> tuple[dict, dict
     return fields, organisations
 
 
+def _passes_agree(field: str, row: dict) -> bool:
+    """Whether the two passes gave the same value, up to spacing, order, and 4 decimals of a figure's value."""
+    first, second = row["first"][field], row["second"][field]
+    if field == "addressees":
+        return sorted(first) == sorted(second)
+    if field == "figures":
+        def key(figures):
+            return sorted((f["text"], f["kind"], round(float(f["value"]), 4), f["hedge"], f["per"]) for f in figures)
+
+        return key(first) == key(second)
+    return " ".join((first or "").split()) == " ".join((second or "").split())
+
+
 def _texts() -> dict:
-    texts = {}
-    for name in ("sentences.csv", "written/sentences.csv"):
-        with open(data_dir() / name, encoding="utf-8", newline="") as handle:
-            texts.update({row["id"]: row["text"] for row in csv.DictReader(handle)})
-    return texts
+    """Sentence id to text, for every bundled labelled sentence."""
+    from ._data import load_dataset
+
+    bunch = load_dataset(subset="all")
+    return dict(zip(bunch.ids, bunch.data))
 
 
 def evaluate_extraction(subset: str = "held-out") -> dict:
@@ -269,20 +282,24 @@ def evaluate_extraction(subset: str = "held-out") -> dict:
         [(d["organisation_first"], d["organisation_second"]) for d in documents],
     )
     labels = Counter(r["label"] for r in sentences)
+    exact = {field: f"{sum(_passes_agree(field, r) for r in sentences if field in r['first'])} of "
+                    f"{sum(field in r['first'] for r in sentences)}" for field in FIELDS}
     return {
         "extractors": {name: score.row() for name, score in extractors.items()},
         "agreement": {name: score.row() for name, score in agreement.items()},
-        "themes": evaluate_themes({r["id"] for r in sentences}),
+        "themes": evaluate_themes({r["id"] for r in sentences}, texts),
         "counts": {"documents": len(documents), "sentences": len(sentences), "demands": labels["demand"],
                    "statistics": labels["statistic"],
-                   "adjudicated fields": sum(len(r.get("adjudicated", {})) for r in sentences)},
+                   "adjudicated fields": sum(len(r.get("adjudicated", {})) for r in sentences),
+                   "passes agree exactly": exact},
     }
 
 
-def evaluate_themes(ids=None) -> dict:
+def evaluate_themes(ids=None, texts=None) -> dict:
     """Adjusted Rand index of the digest's themes against two hand groupings of the annotated demands.
 
-    ``ids``: the sentence ids to use (default: every grouped demand).
+    ``ids``: the sentence ids to use (default: every grouped demand);
+    ``texts``: sentence id to text, if already read.
     """
     from sklearn.metrics import adjusted_rand_score
 
@@ -290,7 +307,7 @@ def evaluate_themes(ids=None) -> dict:
 
     with open(_folder() / "themes.csv", encoding="utf-8", newline="") as handle:
         rows = [row for row in csv.DictReader(handle) if ids is None or row["id"] in ids]
-    texts = _texts()
+    texts = texts or _texts()
     demands = [texts[r["id"]] for r in rows]
     statements = [r["id"].split(":")[0] for r in rows]  # as the digest does: each demand with its statement
     found, _ = find_themes(demands, groups=statements)

@@ -340,13 +340,14 @@ _SELF_DESCRIPTION = re.compile(
     r"(?:charity|organisation|organization|campaign|network|trust|coalition|alliance|association|group|institute"
     r"|think[- ]tank|union|federation|membership\s+body|body)\b"
 )
-# How the issuer was found. A dateline or "reports X" names a news agency,
-# whose reporters' sources are not its staff.
-_ISSUER_HOW = ("by-line", "signature", "about", "title", "letterhead", "notes", "dateline", "reports")
-
-
 def _issuer(text: str, sentences) -> tuple[str | None, str | None, str | None]:
-    """``(person, organisation, how)``: see :func:`document_speaker`; ``how`` is one of ``_ISSUER_HOW``."""
+    """``(person, organisation, how)``: see :func:`document_speaker`.
+
+    ``how`` is "by-line", "signature", "about", "title", "dateline",
+    "reports", "letterhead" or "notes" (None if nothing was found). A
+    dateline or "reports X" names a news agency, whose reporters' sources
+    are not its staff.
+    """
     lines = _lines(text)
     for line in lines[:3]:
         match = _BY_LINE.match(line) if len(line) <= 300 else None
@@ -370,22 +371,28 @@ def _issuer(text: str, sentences) -> tuple[str | None, str | None, str | None]:
                 break
     if about and len(about.split()) > 1:
         return None, about, "about"
-    candidates = [(_title_organisation(_PREFIX.sub("", sentences[0].text.strip())), "title")] if sentences else []
+    for candidate, how in _issuer_candidates(lines, sentences):
+        if candidate and (about is None or about.lower() in candidate.lower()):
+            return None, candidate, how
+    return None, about, "about" if about else None
+
+
+def _issuer_candidates(lines: list[str], sentences):
+    """``(name, how)`` in order of trust, produced lazily: most documents stop at the title."""
+    if sentences:
+        yield _title_organisation(_PREFIX.sub("", sentences[0].text.strip())), "title"
     for line in lines[:6]:
         for pattern, how in ((_DATELINE, "dateline"), (_REPORTS, "reports")):
             match = pattern.search(line) if len(line) <= 2000 else None
             if match:
-                candidates.append((_strip_article(match.group("who")), how))
-    candidates += [(_name_line(line), "letterhead") for line in lines[1:5]]
+                yield _strip_article(match.group("who")), how
+    for line in lines[1:5]:
+        yield _name_line(line), "letterhead"
     for s in sentences:
         match = _SELF_DESCRIPTION.match(s.text.strip()) if len(s.text) <= 2000 else None
         if match:
-            candidates.append((_strip_article(match.group("who")), "notes"))
-            break
-    for candidate, how in candidates:
-        if candidate and (about is None or about.lower() in candidate.lower()):
-            return None, candidate, how
-    return None, about, "about" if about else None
+            yield _strip_article(match.group("who")), "notes"
+            return
 
 
 def document_speaker(text: str, sentences) -> tuple[str | None, str | None]:
@@ -404,17 +411,6 @@ def document_speaker(text: str, sentences) -> tuple[str | None, str | None]:
     (None, 'Fairwatch')
     """
     return _issuer(text, sentences)[:2]
-
-
-def document_organisation(text: str, sentences) -> str | None:
-    """The issuer as the document states it (see :func:`document_speaker`), or None.
-
-    >>> from casey_nlp import split_sentences
-    >>> text = "Fairwatch responds to the figures\\n\\nThe force must act."
-    >>> document_organisation(text, split_sentences(text))
-    'Fairwatch'
-    """
-    return document_speaker(text, sentences)[1]
 
 
 def _lead_in_speaker(sentence: str) -> str | None:
@@ -493,7 +489,7 @@ def speakers(text: str, sentences, organisation: str | None = None) -> list[Spea
     chief executive of Y, said:"). Reported speech ("X said the force had
     failed", "according to X") is its source's. Any other sentence is the
     document's organisation's: ``organisation`` if given, else the one the
-    text states (:func:`document_organisation`); None when neither is known.
+    text states (:func:`document_speaker`); None when neither is known.
     Only double quotation marks count; a quotation left open at the end of a
     paragraph goes on only if the next paragraph opens with a quotation mark,
     the usual press style.

@@ -120,11 +120,10 @@ def _analyse(text, tagged, provenance=None, organisation=None, min_confidence=No
 
 
 def _prepare(text, model, min_confidence, organisation) -> _Analysis:
-    from ._classify import _model, check_min_confidence, classify
+    from ._classify import _model, check_min_confidence, check_organisation, classify
     from ._persist import model_provenance
 
-    if organisation is not None and not isinstance(organisation, str):
-        raise TypeError(f"organisation must be a str (who issued the release) or None, got {type(organisation).__name__}")
+    organisation = check_organisation(organisation)
     min_confidence = check_min_confidence(min_confidence)
     if not isinstance(text, str):
         classify(text)  # raises the TypeError that says what to pass

@@ -148,7 +148,7 @@ def test_the_page_is_self_contained_and_escapes_what_it_quotes():
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
 
 
-def test_markdown_json_and_csv_carry_the_same_demands(corpus_digest, tmp_path):
+def test_markdown_and_json_carry_the_same_demands(corpus_digest):
     md = corpus_digest.to_markdown()
     record = json.loads(json.dumps(corpus_digest.to_dict()))
     assert record["documents"] == 3

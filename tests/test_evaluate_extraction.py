@@ -109,3 +109,12 @@ def test_a_measure_with_nothing_to_score_is_none_not_nan():
     row = scores["speaker person"].row()
     assert row["precision"] is None and row["recall"] is None
     json.loads(json.dumps(row, allow_nan=False))
+
+
+def test_every_disagreement_of_the_passes_was_settled_by_the_third_reading():
+    counts = evaluate_extraction("all")["counts"]
+    sentences, _ = load_annotations("all")
+    for field, agreed in counts["passes agree exactly"].items():
+        same, total = map(int, agreed.split(" of "))
+        settled = sum(field in r.get("adjudicated", {}) for r in sentences)
+        assert total == sum(field in r["first"] for r in sentences) and total - same == settled, field

@@ -10,7 +10,7 @@ from casey_nlp._extract import (
     Addressee,
     Speaker,
     addressees,
-    document_organisation,
+    document_speaker,
     gazetteer,
     parse_attribution,
     speakers,
@@ -101,7 +101,7 @@ def test_an_attribution_is_split_into_person_and_organisation(attribution, perso
 ])
 def test_a_title_naming_its_issuer_gives_the_document_organisation(first_line, organisation):
     text = first_line + "\n\nThe force must act."
-    assert document_organisation(text, split_sentences(text)) == organisation
+    assert document_speaker(text, split_sentences(text))[1] == organisation
 
 
 def _names(text):
